@@ -1,0 +1,96 @@
+"""The run's resolved services and the current suite's namespace, for other keyword libraries.
+
+`ServicesLibrary` (and the pytest fixtures in `tests/conftest.py`) fill this in; keyword libraries read it::
+
+    from libraries.services import runtime
+
+    url = runtime.endpoints().redis_url          # never log it: use runtime.mask_url(url)
+    prefix = runtime.key_prefix()                 # "" when no suite namespace is open
+    schema = runtime.schema()                     # None when no suite namespace is open
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit, urlunsplit
+
+
+class ServicesNotReady(RuntimeError):
+    ROBOT_SUPPRESS_NAME = True
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """Where the run's services are. URLs may carry passwords: log them only through `mask_url`."""
+
+    database_url: str
+    redis_url: str
+    llm_emulator_url: str | None = None
+    embedded: frozenset[str] = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True)
+class Namespace:
+    """One suite's private corner of the shared servers."""
+
+    schema: str
+    key_prefix: str
+
+
+_endpoints: Endpoints | None = None
+_namespaces: list[Namespace] = []
+
+
+def activate(resolved: Endpoints | None) -> None:
+    global _endpoints
+    _endpoints = resolved
+
+
+def endpoints() -> Endpoints:
+    if _endpoints is None:
+        raise ServicesNotReady(
+            "The run's services are not set up in this process: import keywords/services.resource in "
+            "suites/__init__.robot (Suite Setup    Set Up Run Services) or use the pytest fixture 'services'."
+        )
+    return _endpoints
+
+
+def push_namespace(namespace: Namespace) -> None:
+    _namespaces.append(namespace)
+
+
+def pop_namespace() -> Namespace | None:
+    return _namespaces.pop() if _namespaces else None
+
+
+def current_namespace() -> Namespace | None:
+    return _namespaces[-1] if _namespaces else None
+
+
+def key_prefix() -> str:
+    namespace = current_namespace()
+    return namespace.key_prefix if namespace else ""
+
+
+def schema() -> str | None:
+    namespace = current_namespace()
+    return namespace.schema if namespace else None
+
+
+def mask_url(url: str | None) -> str:
+    """``postgresql://qa:s3cret@db:5432/x`` -> ``postgresql://qa:***@db:5432/x``; also masks ``?password=``."""
+    if not url:
+        return str(url)
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    if "@" in netloc:
+        credentials, host = netloc.rsplit("@", 1)
+        user, has_password, _ = credentials.partition(":")
+        netloc = f"{user}:***@{host}" if has_password else f"{user}@{host}"
+    query = "&".join(
+        f"{key}=***" if key.lower() in {"password", "pass", "pwd"} else pair
+        for pair in parts.query.split("&")
+        if pair
+        for key in [pair.split("=", 1)[0]]
+    )
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
