@@ -27,6 +27,9 @@ class Endpoints:
     redis_url: str
     llm_emulator_url: str | None = None
     embedded: frozenset[str] = field(default_factory=frozenset)
+    run_id: str = ""
+    run_dir: str = ""
+    """A directory shared by every process of the run (pabot workers too), removed when the run ends."""
 
 
 @dataclass(frozen=True)
