@@ -1,0 +1,120 @@
+"""Start, join and stop one run's supervisor; sweep what dead runs left behind on this machine."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import select
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .embedded import StartupError, cache_root
+from .processes import ProcessId, terminate
+from .supervisor import SERVERS_FILE, SERVICES_FILE, SUPERVISOR_FILE
+
+REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
+OWNER_FILE = "owner"
+START_TIMEOUT = 90.0
+STOP_TIMEOUT = 20.0
+
+
+@dataclass(frozen=True)
+class Run:
+    run_id: str
+    run_dir: Path
+    owner: ProcessId
+    urls: dict[str, str] = field(default_factory=dict)
+
+
+def runs_root() -> Path:
+    root = cache_root() / "runs"
+    root.mkdir(mode=0o755, exist_ok=True)
+    return root
+
+
+def new_run_id() -> str:
+    """A time stamp plus randomness: unique across machines sharing a server, and its age can be read off it."""
+    return time.strftime("%Y%m%d%H%M%S", time.gmtime()) + secrets.token_hex(3)
+
+
+def start_run(services: list[str], owner: ProcessId) -> Run:
+    """Start the run's supervisor and, through it, the embedded `services`; return once all are healthy."""
+    sweep_dead_runs()
+    run_id = new_run_id()
+    run_dir = runs_root() / run_id
+    run_dir.mkdir(mode=0o755)
+    (run_dir / OWNER_FILE).write_text(str(owner))
+    command = [sys.executable, "-m", "libraries.services.supervisor", "--owner", str(owner), "--run-dir", str(run_dir)]
+    with open(run_dir / "supervisor.log", "ab") as log:
+        supervisor = subprocess.Popen(
+            [*command, "--services", ",".join(services)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=log,
+            start_new_session=True,
+            cwd=REPOSITORY_ROOT,
+        )
+    report = _read_report(supervisor)
+    if not report.get("ready"):
+        terminate(supervisor.pid)
+        shutil.rmtree(run_dir, ignore_errors=True)
+        raise StartupError(report.get("error") or "The service supervisor stopped before the servers were ready.")
+    return join_run(run_dir)
+
+
+def join_run(run_dir: Path) -> Run:
+    """The run another process started (pabot workers share one run)."""
+    services_file = run_dir / SERVICES_FILE
+    if not services_file.exists():
+        raise StartupError(f"The run's services are gone ({run_dir} has no {SERVICES_FILE}): did the run end?")
+    urls = json.loads(services_file.read_text())
+    owner = ProcessId.parse((run_dir / OWNER_FILE).read_text())
+    return Run(run_dir.name, run_dir, owner, urls)
+
+
+def stop_run(run: Run) -> None:
+    """Stop the servers and delete the run directory; returns when both are gone."""
+    supervisor_file = run.run_dir / SUPERVISOR_FILE
+    if supervisor_file.exists():
+        supervisor = ProcessId.parse(supervisor_file.read_text())
+        if supervisor.is_alive():
+            terminate(supervisor.pid, grace=STOP_TIMEOUT)
+    _remove_leftovers(run.run_dir)
+
+
+def sweep_dead_runs() -> list[str]:
+    """Stop servers and delete directories of runs whose supervisor is gone (killed with SIGKILL, machine crash)."""
+    swept = []
+    for run_dir in runs_root().iterdir():
+        supervisor_file = run_dir / SUPERVISOR_FILE
+        if supervisor_file.exists():
+            if ProcessId.parse(supervisor_file.read_text()).is_alive():
+                continue
+        elif time.time() - run_dir.stat().st_mtime < START_TIMEOUT:
+            continue  # a run that is starting right now
+        _remove_leftovers(run_dir)
+        swept.append(run_dir.name)
+    return swept
+
+
+def _remove_leftovers(run_dir: Path) -> None:
+    servers_file = run_dir / SERVERS_FILE
+    if servers_file.exists():
+        for line in servers_file.read_text().split():
+            server = ProcessId.parse(line)
+            if server.is_alive():
+                terminate(server.pid)
+    shutil.rmtree(run_dir, ignore_errors=True)
+
+
+def _read_report(supervisor: subprocess.Popen) -> dict:
+    ready, _, _ = select.select([supervisor.stdout], [], [], START_TIMEOUT)
+    line = supervisor.stdout.readline() if ready else b""
+    supervisor.stdout.close()
+    if not line:
+        return {"error": f"The service supervisor did not report within {START_TIMEOUT:.0f} s (see its log)."}
+    return json.loads(line)

@@ -1,0 +1,134 @@
+"""The run's supervisor: owns the embedded servers and removes them when the run ends, however it ends.
+
+Started detached by the first process of a run (`python -m libraries.services.supervisor`). It starts the requested
+servers as its own children (they die with it), reports their URLs once every one is healthy, and then waits for
+SIGTERM (a normal end of the run) or for the death of the run's owner process (`robot`, `pabot` or `pytest`, even
+after SIGKILL). Either way it stops the servers and deletes the run directory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import select
+import shutil
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from .embedded import STARTERS, Server
+from .processes import ProcessId, terminate
+
+SERVICES_FILE = "services.json"
+SUPERVISOR_FILE = "supervisor.pid"
+SERVERS_FILE = "servers.pids"
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _arguments(argv)
+    run_dir = Path(args.run_dir)
+    owner = ProcessId.parse(args.owner)
+    (run_dir / SUPERVISOR_FILE).write_text(str(ProcessId.of(os.getpid())))
+    stop_reader = _stop_on_sigterm()
+    keepers = [_ServerKeeper(name, run_dir) for name in args.services]
+    try:
+        for keeper in keepers:
+            keeper.start()
+        for keeper in keepers:
+            keeper.ready.wait()
+        servers = [keeper.server for keeper in keepers if keeper.server is not None]
+        (run_dir / SERVERS_FILE).write_text("".join(f"{ProcessId.of(server.process.pid)}\n" for server in servers))
+        errors = [f"{keeper.service}: {keeper.error}" for keeper in keepers if keeper.error is not None]
+        if errors:
+            _report({"error": "; ".join(errors)})
+            return 1
+        _write_private(run_dir / SERVICES_FILE, json.dumps({server.name: server.url for server in servers}))
+        _report({"ready": True})
+        _wait_for_end(owner, stop_reader)
+        return 0
+    finally:
+        for keeper in keepers:
+            keeper.stop.set()
+        for keeper in keepers:
+            keeper.join()
+        shutil.rmtree(run_dir, ignore_errors=True)
+
+
+class _ServerKeeper(threading.Thread):
+    """Starts one server and stays alive until it is stopped.
+
+    The kernel sends a child's death signal when the *thread* that forked it ends, so the thread that starts a
+    server must outlive it.
+    """
+
+    def __init__(self, name: str, run_dir: Path) -> None:
+        super().__init__(name=f"keeper-{name}", daemon=True)
+        self.service = name
+        self.run_dir = run_dir
+        self.server: Server | None = None
+        self.error: Exception | None = None
+        self.ready = threading.Event()
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        try:
+            self.server = STARTERS[self.service](self.run_dir)
+        except Exception as error:
+            self.error = error
+        finally:
+            self.ready.set()
+        self.stop.wait()
+        if self.server is not None:
+            terminate(self.server.process.pid, self.server.stop_signal)
+
+
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m libraries.services.supervisor")
+    parser.add_argument("--owner", required=True, help="pid:starttime of the process whose end ends the run")
+    parser.add_argument("--run-dir", required=True)
+    parser.add_argument("--services", type=lambda text: [name for name in text.split(",") if name], default=[])
+    return parser.parse_args(argv)
+
+
+def _stop_on_sigterm() -> int:
+    reader, writer = os.pipe()
+    os.set_blocking(writer, False)
+    signal.set_wakeup_fd(writer)
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(signum, lambda *_: None)
+    return reader
+
+
+def _wait_for_end(owner: ProcessId, stop_reader: int) -> None:
+    owner_fd = _pidfd(owner.pid)
+    watched = [stop_reader] + ([owner_fd] if owner_fd is not None else [])
+    while owner.is_alive():
+        ready, _, _ = select.select(watched, [], [], 1.0)
+        if stop_reader in ready:
+            return
+
+
+def _pidfd(pid: int) -> int | None:
+    with contextlib.suppress(AttributeError, OSError):
+        return os.pidfd_open(pid)
+    return None
+
+
+def _report(message: dict) -> None:
+    sys.stdout.write(json.dumps(message) + "\n")
+    sys.stdout.flush()
+    sys.stdout.close()
+    os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+
+
+def _write_private(path: Path, text: str) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as file:
+        file.write(text)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
