@@ -11,11 +11,11 @@ from robot.libraries.BuiltIn import BuiltIn
 
 from . import runtime
 from .embedded import StartupError
-from .lifecycle import Run, join_run, start_run, stop_run
+from .lifecycle import Run, endpoints_for, join_run, start_run, stop_run
 from .namespaces import NamespaceStore, namespace_for
 from .processes import ProcessId
 from .reachability import require_reachable
-from .runtime import Endpoints, Namespace, mask_url
+from .runtime import Namespace, mask_url
 from .settings import embedded_services_needed, guard_test_targets, namespace_max_age, setting
 
 __all__ = ["ServicesLibrary"]
@@ -78,15 +78,7 @@ class ServicesLibrary:
         guard_test_targets(database_url, redis_url)
         require_reachable(database_url, redis_url)
         self._run, first_process = self._start_or_join(embedded_services_needed())
-        urls = self._run.urls
-        endpoints = Endpoints(
-            database_url=database_url or urls["postgres"],
-            redis_url=redis_url or urls["redis"],
-            llm_emulator_url=urls.get("llm"),
-            embedded=frozenset(urls),
-            run_id=self._run.run_id,
-            run_dir=str(self._run.run_dir),
-        )
+        endpoints = endpoints_for(self._run, database_url, redis_url)
         runtime.activate(endpoints)
         self._store = NamespaceStore(endpoints.database_url, endpoints.redis_url)
         logger.info(

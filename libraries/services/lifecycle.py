@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .embedded import StartupError, cache_root
 from .processes import ProcessId, terminate
+from .runtime import Endpoints
 from .supervisor import SERVERS_FILE, SERVICES_FILE, SUPERVISOR_FILE
 
 REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
@@ -28,6 +29,18 @@ class Run:
     run_dir: Path
     owner: ProcessId
     urls: dict[str, str] = field(default_factory=dict)
+
+
+def endpoints_for(run: Run, database_url: str | None, redis_url: str | None) -> Endpoints:
+    """Configured URLs where given, the run's embedded servers for the rest."""
+    return Endpoints(
+        database_url=database_url or run.urls["postgres"],
+        redis_url=redis_url or run.urls["redis"],
+        llm_emulator_url=run.urls.get("llm"),
+        embedded=frozenset(run.urls),
+        run_id=run.run_id,
+        run_dir=str(run.run_dir),
+    )
 
 
 def runs_root() -> Path:
