@@ -1,0 +1,64 @@
+"""What every keyword component shares: the connection store, the defaults and polling for assertions."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from assertionengine import AssertionOperator
+from robot.utils import secs_to_timestr, timestr_to_secs
+
+from .connection import RedisConnection
+
+if TYPE_CHECKING:
+    from .library import RedisLibrary
+
+T = TypeVar("T")
+RETRY_PAUSE = 0.05
+
+
+def seconds(value: timedelta | float | str | None) -> float | None:
+    """Seconds from a ``timedelta``, a number or a Robot time string (``500 ms``), for the Python API too."""
+    if value is None:
+        return None
+    return value.total_seconds() if isinstance(value, timedelta) else timestr_to_secs(value)
+
+
+def duration(value: timedelta | float | None) -> str:
+    """``0:00:00.5`` as ``500ms``, for logs and failure messages."""
+    return "no limit" if value is None else secs_to_timestr(seconds(value), compact=True)
+
+
+def expected_seconds(expected: Any) -> Any:
+    """``10 s``, ``500 ms`` or ``2`` as seconds, so durations compare the way a test writes them."""
+    if expected is None or isinstance(expected, (int, float)):
+        return expected
+    return timestr_to_secs(expected)
+
+
+def expectation(operator: AssertionOperator | None, expected: Any) -> str:
+    return "" if operator is None else f" (expected {operator.value} {expected!r})"
+
+
+class LibraryComponent:
+    def __init__(self, library: RedisLibrary) -> None:
+        self.library = library
+
+    def connection(self, alias: str | None) -> RedisConnection:
+        return self.library.connections.get(alias)
+
+    def retry_seconds(self, retry_timeout: timedelta | None) -> float:
+        return seconds(retry_timeout) if retry_timeout is not None else self.library.retry_timeout
+
+    def poll(self, attempt: Callable[[], T], retry_timeout: timedelta | None) -> T:
+        """Run ``attempt`` until it stops failing an expectation or ``retry_timeout`` has passed."""
+        deadline = time.monotonic() + self.retry_seconds(retry_timeout)
+        while True:
+            try:
+                return attempt()
+            except AssertionError:
+                if time.monotonic() >= deadline:
+                    raise
+            time.sleep(min(RETRY_PAUSE, max(deadline - time.monotonic(), 0)))
