@@ -1,0 +1,78 @@
+"""One clear failure for every way an LLM call can go wrong."""
+
+from __future__ import annotations
+
+import json
+
+import anthropic
+import httpx2
+import openai
+
+PROVIDER_NAMES = {"openai": "OpenAI", "anthropic": "Anthropic"}
+
+
+class LLMError(AssertionError):
+    """An LLM call or check failed; the message says what was expected and what was found."""
+
+    ROBOT_SUPPRESS_NAME = True
+
+
+class LLMConfigurationError(ValueError):
+    """A keyword argument or setting is wrong; the message names it and the fix."""
+
+    ROBOT_SUPPRESS_NAME = True
+
+
+class LLMBudgetExceeded(LLMError):
+    """The run's LLM budget is spent: no further real calls."""
+
+
+_TIMEOUTS = (openai.APITimeoutError, anthropic.APITimeoutError, httpx2.TimeoutException)
+_CONNECTION = (openai.APIConnectionError, anthropic.APIConnectionError, httpx2.TransportError)
+_STATUS = (openai.APIStatusError, anthropic.APIStatusError)
+
+
+def describe_failure(provider: str, model: str, error: BaseException, request_id: str | None = None) -> str:
+    """``OpenAI call to model 'm' failed: status 429 (RateLimitError: ...), request id req_1``."""
+    status: int | str = "none"
+    if isinstance(error, _STATUS):
+        status = error.status_code
+        request_id = error.request_id or request_id
+        what = f"{type(error).__name__}: {_status_message(error)}"
+    elif isinstance(error, _TIMEOUTS):
+        what = f"timed out waiting for the provider: {type(error).__name__}"
+    elif isinstance(error, _CONNECTION):
+        what = f"connection failed or dropped: {type(error).__name__}: {error}"
+    elif isinstance(error, json.JSONDecodeError):
+        what = f"the provider sent a body that is not valid JSON: {error}"
+    else:
+        what = f"{type(error).__name__}: {error}"
+    return (
+        f"{PROVIDER_NAMES.get(provider, provider)} call to model '{model}' failed: status {status} ({what}), "
+        f"request id {request_id or 'n/a'}."
+    )
+
+
+def truncated_stream_message(provider: str, model: str, chunks: int, request_id: str | None) -> str:
+    return (
+        f"{PROVIDER_NAMES.get(provider, provider)} stream from model '{model}' was cut short: status 200, but it "
+        f"ended after {chunks} chunks without a finish reason or terminator, request id {request_id or 'n/a'}. "
+        "The answer is truncated."
+    )
+
+
+def is_call_failure(error: BaseException) -> bool:
+    """True for the failures that leak out of the SDKs as well as their own exception classes."""
+    return isinstance(
+        error,
+        (openai.OpenAIError, anthropic.AnthropicError, httpx2.HTTPError, httpx2.StreamError, json.JSONDecodeError),
+    )
+
+
+def _status_message(error: openai.APIStatusError | anthropic.APIStatusError) -> str:
+    body = error.body
+    if isinstance(body, dict):
+        inner = body.get("error", body)
+        if isinstance(inner, dict) and inner.get("message"):
+            return str(inner["message"])
+    return str(error.message)

@@ -1,0 +1,215 @@
+"""What the keyword components share: connections, the last call, this test's calls, prices, ledger, cassette."""
+
+from __future__ import annotations
+
+import tempfile
+import uuid
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import anthropic
+import openai
+from robot.api import logger
+
+from libraries.services import runtime
+
+from .emulator import EmulatorControl, scoped_model
+from .errors import (
+    PROVIDER_NAMES,
+    LLMConfigurationError,
+    LLMError,
+    describe_failure,
+    is_call_failure,
+    truncated_stream_message,
+)
+from .ledger import LEDGER_FILE_NAME, SpendLedger
+from .pricing import PriceTable
+from .providers import AnthropicAdapter, OpenAIAdapter
+from .recording import Cassette, CassetteMiss
+from .records import CallRecord, LLMRequest
+from .settings import Resolved, without_keys
+
+_SNIPPET = 200
+
+
+@dataclass
+class Connection:
+    alias: str
+    settings: Resolved
+    adapter: OpenAIAdapter | AnthropicAdapter
+
+    @property
+    def provider(self) -> str:
+        return self.settings.provider
+
+    @property
+    def mode(self) -> str:
+        return self.settings.mode
+
+    @property
+    def model(self) -> str:
+        return self.settings.model
+
+
+@dataclass
+class LLMState:
+    prices: PriceTable
+    budget_usd: float
+    llm_mode: str
+    ledger_file: str | None = None
+    connections: dict[str, Connection] = field(default_factory=dict)
+    current: str | None = None
+    last: CallRecord | None = None
+    test_calls: list[CallRecord] = field(default_factory=list)
+    cassette: Cassette | None = None
+    suite_token: str = field(default_factory=lambda: uuid.uuid4().hex[:10])
+    test_number: int = 0
+    _ledger: SpendLedger | None = None
+
+    @property
+    def scope(self) -> str:
+        """Unique per test: scripted emulator behaviours and journal queries never cross tests or suites."""
+        return f"{self.suite_token}-t{self.test_number}"
+
+    def start_test(self) -> None:
+        self.test_number += 1
+        self.test_calls = []
+        self.last = None
+
+    # -- connections ------------------------------------------------------------------------------
+
+    def connect(self, alias: str, settings: Resolved, timeout: timedelta, max_retries: int) -> Connection:
+        if alias in self.connections:
+            logger.warn(f"LLM connection '{alias}' is replaced by a new one.")
+        options = {
+            "api_key": settings.api_key,
+            "base_url": settings.base_url,
+            "timeout": timeout.total_seconds(),
+            "max_retries": max_retries,
+        }
+        emulated = settings.mode == "emulator"
+        adapter = (
+            OpenAIAdapter(openai.OpenAI(**options), emulated=emulated)
+            if settings.provider == "openai"
+            else AnthropicAdapter(anthropic.Anthropic(**options), emulated=emulated)
+        )
+        connection = Connection(alias, settings, adapter)
+        self.connections[alias] = connection
+        self.current = alias
+        return connection
+
+    def connection(self, alias: str | None) -> Connection:
+        name = alias or self.current or "default"
+        if name not in self.connections:
+            known = ", ".join(self.connections) or "none"
+            raise LLMConfigurationError(
+                f"No LLM connection '{name}' (open: {known}): call Connect To LLM first, or pass an open alias."
+            )
+        return self.connections[name]
+
+    def close_all(self) -> None:
+        for connection in self.connections.values():
+            connection.adapter.client.close()
+        self.connections.clear()
+        self.current = None
+
+    def emulator(self) -> EmulatorControl:
+        url = runtime.endpoints().llm_emulator_url
+        if not url:
+            raise LLMConfigurationError(
+                "The run has no LLM emulator (runtime.endpoints().llm_emulator_url is empty): start llmock in "
+                "Set Up Run Services, or set OPENAI_API_KEY / ANTHROPIC_API_KEY to use the real providers."
+            )
+        return EmulatorControl(url)
+
+    def keys(self) -> list[str]:
+        return [c.settings.api_key for c in self.connections.values()]
+
+    # -- spend --------------------------------------------------------------------------------------
+
+    @property
+    def ledger(self) -> SpendLedger:
+        if self._ledger is None:
+            self._ledger = SpendLedger(self.ledger_file or _default_ledger_path(), self.budget_usd)
+        return self._ledger
+
+    def use_ledger(self, path: str | None, budget_usd: float) -> None:
+        self.ledger_file = path
+        self.budget_usd = budget_usd
+        self._ledger = None
+
+    # -- calls ----------------------------------------------------------------------------------------
+
+    def call(self, request: LLMRequest, alias: str | None, **overrides: Any) -> CallRecord:
+        connection = self.connection(alias)
+        record = CallRecord(connection.provider, connection.model, connection.mode)
+        if connection.mode == "real":
+            self._guard_real_call(connection)
+        wire_model = scoped_model(connection.model, self.scope) if connection.mode == "emulator" else connection.model
+        options = {name: value for name, value in overrides.items() if value is not None}
+        try:
+            connection.adapter.call(wire_model, request, record, options)
+        except CassetteMiss:
+            raise LLMError(
+                f"{PROVIDER_NAMES[connection.provider]} call to model '{connection.model}' has no recorded answer "
+                f"in cassette '{self.cassette.path if self.cassette else '?'}': record it again with LLM_MODE=record."
+            ) from None
+        except Exception as error:
+            if not is_call_failure(error):
+                raise
+            message = describe_failure(connection.provider, connection.model, error, record.request_id)
+            raise LLMError(without_keys(message, self.keys())) from None
+        self._account(record)
+        if request.stream and record.finish_reason is None:
+            raise LLMError(truncated_stream_message(record.provider, record.model, record.chunks, record.request_id))
+        return record
+
+    def _guard_real_call(self, connection: Connection) -> None:
+        if self.prices.find(connection.model) is None:
+            raise LLMConfigurationError(
+                f"No price for model '{connection.model}' in {self.prices.path}: add a row so real spend is "
+                "counted against the budget, or pick a listed model."
+            )
+        self.ledger.check_budget(f"the {PROVIDER_NAMES[connection.provider]} call to '{connection.model}'")
+
+    def _account(self, record: CallRecord) -> None:
+        record.cost_usd = self.prices.cost(record.model, record.usage)
+        self.ledger.charge(record.cost_usd or 0.0, real=record.mode == "real")
+        self.last = record
+        self.test_calls.append(record)
+        logger.info(_summary(record))
+        logger.debug(f"Full answer: {record.text}")
+
+    def test_cost(self) -> float:
+        return sum(call.cost_usd or 0.0 for call in self.test_calls)
+
+
+def _default_ledger_path() -> Path:
+    try:
+        run_dir = runtime.endpoints().run_dir
+    except runtime.ServicesNotReady:
+        run_dir = ""
+    if not run_dir:
+        logger.warn("The run has no shared run_dir: the LLM budget is counted for this process only.")
+        run_dir = tempfile.mkdtemp(prefix="llm-ledger-")
+    return Path(run_dir) / LEDGER_FILE_NAME
+
+
+def _summary(record: CallRecord) -> str:
+    first_token = (
+        f", first token {record.time_to_first_token_s * 1000:.0f} ms"
+        if record.stream and record.time_to_first_token_s
+        else ""
+    )
+    cost = f"${record.cost_usd:.6f}" if record.cost_usd is not None else "unpriced"
+    usage = record.usage
+    tools = f", tool calls {[c.name for c in record.tool_calls]}" if record.tool_calls else ""
+    answer = record.text if len(record.text) <= _SNIPPET else f"{record.text[:_SNIPPET]}..."
+    return (
+        f"{PROVIDER_NAMES[record.provider]} {record.model} [{record.mode}]: {record.latency_s * 1000:.0f} ms"
+        f"{first_token}, tokens in {usage.input_tokens} (cached {usage.cached_input_tokens}) out "
+        f"{usage.output_tokens}, cost {cost}, request id {record.request_id or 'n/a'}, retries {record.retries}, "
+        f"finish {record.finish_reason}{tools}. Answer: {answer}"
+    )
