@@ -1,0 +1,62 @@
+"""Embedded servers: started healthy, stopped with their data, and never outliving their run."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import psycopg
+import redis
+
+from libraries.services.lifecycle import REPOSITORY_ROOT, runs_root, start_run, stop_run, sweep_dead_runs
+from libraries.services.processes import ProcessId
+from libraries.services.supervisor import SUPERVISOR_FILE
+
+from .helpers import processes_of_run, wait_until
+
+
+def test_embedded_servers_answer_and_are_removed_on_stop(owner):
+    run = start_run(["postgres", "redis"], owner)
+    with psycopg.connect(run.urls["postgres"], connect_timeout=5) as connection:
+        assert connection.execute("SHOW server_version").fetchone()[0].startswith("16.")
+    assert redis.Redis.from_url(run.urls["redis"], socket_timeout=5).ping()
+    assert len(processes_of_run(run.run_id)) >= 2
+
+    stop_run(run)
+
+    assert processes_of_run(run.run_id) == []
+    assert not run.run_dir.exists()
+
+
+def test_servers_stop_when_the_owner_is_killed():
+    starter = (
+        "import os, sys; from libraries.services.lifecycle import start_run;"
+        "from libraries.services.processes import ProcessId;"
+        "run = start_run(['postgres', 'redis'], ProcessId.of(os.getpid())); print(run.run_id, flush=True);"
+        "sys.stdin.read()"
+    )
+    owner = subprocess.Popen(
+        [sys.executable, "-c", starter], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=REPOSITORY_ROOT
+    )
+    run_id = owner.stdout.readline().strip()
+    assert processes_of_run(run_id)
+
+    owner.send_signal(signal.SIGKILL)
+    owner.wait()
+
+    assert wait_until(lambda: not processes_of_run(run_id), timeout=15), processes_of_run(run_id)
+    assert wait_until(lambda: not (runs_root() / run_id).exists(), timeout=15)
+
+
+def test_servers_die_with_a_killed_supervisor_and_the_sweep_removes_the_rest(owner):
+    run = start_run(["redis"], owner)
+    supervisor = ProcessId.parse((run.run_dir / SUPERVISOR_FILE).read_text())
+
+    os.kill(supervisor.pid, signal.SIGKILL)
+
+    assert wait_until(lambda: not processes_of_run(run.run_id), timeout=10)
+    assert run.run_id in sweep_dead_runs()
+    assert not Path(run.run_dir).exists()

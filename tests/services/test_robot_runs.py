@@ -1,0 +1,98 @@
+"""Whole runs of `robot` and `pabot`: one set of servers, clean ends, fast clear failures, and killed runs swept."""
+
+from __future__ import annotations
+
+import re
+import signal
+import subprocess
+import time
+
+import psycopg
+from psycopg import sql
+
+from libraries.services.lifecycle import runs_root
+from libraries.services.namespaces import SCHEMA_PREFIX, connect_redis
+
+from .helpers import (
+    environment,
+    free_closed_port,
+    make_suites,
+    processes_of_run,
+    robot_command,
+    run,
+    run_ids,
+    wait_until,
+)
+
+
+def test_a_failing_run_still_stops_its_servers_and_removes_its_directory(tmp_path):
+    suites = make_suites(tmp_path, ["first", "second"])
+    done = run(robot_command("robot", tmp_path / "out", suites, "--variable", "FAIL_ON_PURPOSE:True"))
+
+    assert done.returncode == 2, done.stdout
+    (run_id,) = run_ids(tmp_path / "out")
+    assert processes_of_run(run_id) == []
+    assert not (runs_root() / run_id).exists()
+    assert (tmp_path / "out" / "log.html").exists()
+
+
+def test_a_closed_database_port_fails_within_10_seconds_and_hides_the_password(tmp_path):
+    suites = make_suites(tmp_path, ["first"])
+    url = f"postgresql://qa:CanaryPassw0rd@127.0.0.1:{free_closed_port()}/agents_test"
+    started = time.monotonic()
+    done = run(robot_command("robot", tmp_path / "out", suites), env={"DATABASE_URL": url})
+
+    assert time.monotonic() - started < 10
+    assert done.returncode != 0
+    failure = [line for line in done.stdout.splitlines() if "DATABASE_URL" in line]
+    assert failure and "is not reachable" in failure[0], done.stdout
+    results = [path.read_text(errors="replace") for path in (tmp_path / "out").iterdir()]
+    assert all("CanaryPassw0rd" not in text for text in [done.stdout, done.stderr, *results])
+
+
+def test_pabot_processes_share_one_postgres_and_one_redis(tmp_path):
+    suites = make_suites(tmp_path, ["first", "second", "third", "fourth"])
+    done = run(robot_command("pabot", tmp_path / "out", suites, "--processes", "4"))
+
+    assert done.returncode == 0, done.stdout[-3000:]
+    output = (tmp_path / "out" / "output.xml").read_text()
+    (run_id,) = run_ids(tmp_path / "out")
+    assert len(set(re.findall(r"PostgreSQL (postgresql://\S+),", output))) == 1
+    assert len(set(re.findall(r"Redis (redis://\S+),", output))) == 1
+    assert len(re.findall(r"Run \w+: embedded services stopped", output)) == 1
+    assert len(set(re.findall(r"rfq_\w+", output))) == 4
+    assert processes_of_run(run_id) == []
+
+
+def test_a_killed_run_leaves_nothing_after_the_next_run(tmp_path, services):
+    with psycopg.connect(services.database_url, autocommit=True) as admin:
+        admin.execute("DROP DATABASE IF EXISTS killed_run_test")
+        admin.execute("CREATE DATABASE killed_run_test")
+    database_url = services.database_url.rsplit("/", 1)[0] + "/killed_run_test"
+    shared = {"DATABASE_URL": database_url, "REDIS_URL": services.redis_url}
+    suites = make_suites(tmp_path, ["first"])
+    hold = tmp_path / "hold"
+    killed = subprocess.Popen(
+        robot_command("robot", tmp_path / "killed", suites, "--variable", f"HOLD_UNTIL:{hold}"),
+        env=environment(shared),
+        stdout=subprocess.DEVNULL,
+    )
+    assert wait_until(lambda: hold.with_suffix(".ready").exists(), timeout=60)
+    killed_schemas = _namespaces(database_url)
+    killed_keys = connect_redis(services.redis_url).keys("rfq*")
+    assert killed_schemas and killed_keys
+
+    killed.send_signal(signal.SIGKILL)
+    killed.wait()
+    done = run(robot_command("robot", tmp_path / "next", suites), env=shared)
+
+    assert done.returncode == 0, done.stdout
+    assert _namespaces(database_url) == []
+    assert [key for key in connect_redis(services.redis_url).keys("rfq*") if key in killed_keys] == []
+
+
+def _namespaces(database_url: str) -> list[str]:
+    with psycopg.connect(database_url, autocommit=True) as connection:
+        query = sql.SQL("SELECT nspname FROM pg_namespace WHERE starts_with(nspname, {})")
+        rows = connection.execute(query.format(sql.Literal(SCHEMA_PREFIX))).fetchall()
+    return [name for (name,) in rows]
