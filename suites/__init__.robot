@@ -1,9 +1,10 @@
 *** Settings ***
-Documentation       Real-services suites for a multi-agent LLM system: PostgreSQL, Redis, OpenAI and Anthropic.
+Documentation     Real-services suites for a multi-agent LLM system: PostgreSQL, Redis, OpenAI and Anthropic.
 ...
-...                 Services come from DATABASE_URL / REDIS_URL / OPENAI_API_KEY / ANTHROPIC_API_KEY when set,
-...                 otherwise from throwaway real servers started for this run and removed at its end.
-Resource            keywords/services.resource
+...               Services come from DATABASE_URL / REDIS_URL / OPENAI_API_KEY / ANTHROPIC_API_KEY when set,
+...               otherwise from throwaway real servers started for this run and removed at its end.
 
-Suite Setup         Set Up Run Services
-Suite Teardown      Tear Down Run Services
+Resource          keywords/services.resource
+
+Suite Setup       Set Up Run Services
+Suite Teardown    Tear Down Run Services

