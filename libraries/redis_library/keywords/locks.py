@@ -5,11 +5,11 @@ from datetime import timedelta
 from typing import Any
 
 from assertionengine import AssertionOperator, verify_assertion
-from redis.exceptions import LockError, LockNotOwnedError
+from redis.exceptions import LockError, LockNotOwnedError, RedisError
 from robot.api.deco import keyword
 
 from ..base import LibraryComponent, duration, seconds
-from ..errors import RedisExpectationFailed
+from ..errors import RedisExpectationFailed, translate
 
 
 class LockKeywords(LibraryComponent):
@@ -63,7 +63,7 @@ class LockKeywords(LibraryComponent):
         lock = connection.client.lock(connection.key(name), thread_local=False)
         lock.local.token = lock.redis.get_encoder().encode(token)
         try:
-            connection.run("UNLOCK", None, lock.release)
+            lock.release()
         except LockNotOwnedError:
             holder = connection.run("GET", name, connection.client.get)
             state = f"it is held by '{holder}'" if holder else "it is not held (expired or released)"
@@ -72,6 +72,8 @@ class LockKeywords(LibraryComponent):
             ) from None
         except LockError as error:
             raise RedisExpectationFailed(f"Redis lock '{name}' was not released for owner '{token}': {error}") from None
+        except RedisError as error:
+            raise translate(error, connection, "UNLOCK", name) from None
         connection.lock_owners.pop(name, None)
         connection.log("UNLOCK", name, f" owner={token}")
 
