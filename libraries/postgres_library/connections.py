@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import psycopg
-from assertionengine import AssertionOperator, verify_assertion
+from assertionengine import AssertionOperator, int_str_verify_assertion
 from psycopg.pq import TransactionStatus
 from robot.api import logger
 from robotlibcore import keyword
@@ -163,4 +163,6 @@ class ConnectionKeywords(LibraryComponent):
         name = self.ctx.alias_name(alias)
         count = self.ctx.reconnects.get(name, 0)
         logger.info(f"Connection '{name}' was re-established {count} time(s)")
-        return verify_assertion(count, assertion_operator, assertion_expected, f"Reconnect count of '{name}'", message)
+        return int_str_verify_assertion(
+            count, assertion_operator, assertion_expected, f"Reconnect count of '{name}'", message
+        )

@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 import psycopg
-from assertionengine import AssertionOperator, verify_assertion
+from assertionengine import AssertionOperator, int_str_verify_assertion
 from psycopg_pool import ConnectionPool, PoolTimeout
 from robot.api import logger
 from robotlibcore import keyword
@@ -136,7 +136,7 @@ class PoolKeywords(LibraryComponent):
         pool = self._pool(alias)
         in_use = len(pool.borrowed)
         logger.info(f"Pool '{pool.alias}' has {in_use} of {pool.pool.max_size} connections in use")
-        return verify_assertion(
+        return int_str_verify_assertion(
             in_use, assertion_operator, assertion_expected, f"Connections in use in pool '{pool.alias}'", message
         )
 

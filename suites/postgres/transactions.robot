@@ -1,0 +1,103 @@
+*** Settings ***
+Documentation     Multi-step changes are atomic, and the isolation levels behave as the agents assume,
+...               shown with two real sessions on the same rows.
+
+Resource          keywords/postgres.resource
+
+Suite Setup       Open Agent State Database
+Suite Teardown    Close Agent State Database
+Test Teardown     Reset Agent State
+
+Test Tags         postgres
+
+
+*** Test Cases ***
+Change That Fails Half Way Leaves Nothing Visible
+    [Documentation]    A run and its tasks are stored in one transaction; the last insert fails, so nothing of it
+    ...    remains.
+    Connect Observer Session
+    Run Keyword And Expect Error    CheckViolation: *agent_tasks_status_check*
+    ...    Store Run With Tasks In One Transaction    run-half    pending    claimed    lost
+    Agent Run Should Not Exist    run-half    alias=${OBSERVER}
+    Task Should Not Exist    run-half-0    alias=${OBSERVER}
+    Agent Run Should Not Exist    run-half
+
+Uncommitted Run Is Invisible To Another Session
+    [Documentation]    Another session sees a new run only after it is committed (no dirty reads).
+    Connect Observer Session
+    Begin Transaction
+    Start Agent Run In Transaction    run-draft    planner
+    Agent Run Should Not Exist    run-draft    alias=${OBSERVER}
+    Commit Transaction
+    Agent Run Should Have Status    run-draft    running    alias=${OBSERVER}
+
+Read Committed Sees A Commit Made During The Transaction
+    [Documentation]    READ COMMITTED: the same query in one transaction sees another session's commit (non-repeatable
+    ...    read).
+    Start Agent Run    run-rc
+    Connect Observer Session
+    Begin Transaction    READ COMMITTED    alias=${OBSERVER}
+    Run Status In Transaction Should Be    run-rc    running    alias=${OBSERVER}
+    Set Agent Run Status    run-rc    succeeded
+    Run Status In Transaction Should Be    run-rc    succeeded    alias=${OBSERVER}
+    Commit Transaction    ${OBSERVER}
+
+Repeatable Read Keeps Its Snapshot
+    [Documentation]    REPEATABLE READ: the transaction keeps seeing its snapshot while another session commits.
+    Start Agent Run    run-rr
+    Connect Observer Session
+    Begin Transaction    REPEATABLE READ    alias=${OBSERVER}
+    Run Status In Transaction Should Be    run-rr    running    alias=${OBSERVER}
+    Set Agent Run Status    run-rr    succeeded
+    Run Status In Transaction Should Be    run-rr    running    alias=${OBSERVER}
+    Commit Transaction    ${OBSERVER}
+    Agent Run Should Have Status    run-rr    succeeded    alias=${OBSERVER}
+
+Repeatable Read Refuses To Overwrite A Concurrent Update
+    [Documentation]    REPEATABLE READ: updating a row changed by a later commit fails with a serialization failure.
+    Start Agent Run    run-conflict
+    Connect Observer Session
+    Begin Transaction    REPEATABLE READ    alias=${OBSERVER}
+    Run Status In Transaction Should Be    run-conflict    running    alias=${OBSERVER}
+    Set Agent Run Status    run-conflict    succeeded
+    Updating Run Status In Transaction Should Fail To Serialize    run-conflict    failed    alias=${OBSERVER}
+    Roll Back Transaction    ${OBSERVER}
+    Agent Run Should Have Status    run-conflict    succeeded
+
+Serializable Refuses Write Skew
+    [Documentation]    SERIALIZABLE: two agents both check there is no running run and both start one; the second
+    ...    commit is refused.
+    Connect Observer Session
+    Begin Transaction    SERIALIZABLE
+    Begin Transaction    SERIALIZABLE    alias=${OBSERVER}
+    Running Runs Of Agent In Transaction Should Be    planner    0
+    Running Runs Of Agent In Transaction Should Be    planner    0    alias=${OBSERVER}
+    Start Agent Run In Transaction    run-a    planner
+    Start Agent Run In Transaction    run-b    planner    alias=${OBSERVER}
+    Commit Transaction
+    Committing Should Fail To Serialize    ${OBSERVER}
+    Running Runs Of Agent Should Be    planner    1
+
+Read Committed Lets Write Skew Through
+    [Documentation]    The same interleaving under READ COMMITTED commits both runs: the invariant needs SERIALIZABLE.
+    Connect Observer Session
+    Begin Transaction    READ COMMITTED
+    Begin Transaction    READ COMMITTED    alias=${OBSERVER}
+    Running Runs Of Agent In Transaction Should Be    planner    0
+    Running Runs Of Agent In Transaction Should Be    planner    0    alias=${OBSERVER}
+    Start Agent Run In Transaction    run-a    planner
+    Start Agent Run In Transaction    run-b    planner    alias=${OBSERVER}
+    Commit Transaction
+    Commit Transaction    ${OBSERVER}
+    Running Runs Of Agent Should Be    planner    2
+
+Deadlock Is Detected And The Retried Transaction Succeeds
+    [Documentation]    Two agents lock two tasks in opposite order; the server breaks the deadlock and the retried
+    ...    victim commits.
+    Start Agent Run    run-deadlock
+    Add Task To Run    run-deadlock    task-a
+    Add Task To Run    run-deadlock    task-b
+    ${outcome}    Two Agents Update Both Tasks In Opposite Order    task-a    task-b
+    Should Be Equal As Integers    ${outcome}[deadlocks]    1
+    Task Attempts Should Be    task-a    2
+    Task Attempts Should Be    task-b    2
