@@ -82,11 +82,15 @@ def test_a_killed_run_leaves_nothing_after_the_next_run(tmp_path, services):
     killed_keys = connect_redis(services.redis_url).keys("rfq*")
     assert killed_schemas and killed_keys
 
+    killed_run_id = hold.with_suffix(".ready").read_text().split("_")[1]
+    assert processes_of_run(killed_run_id), "the held run should have its LLM emulator running"
+
     killed.send_signal(signal.SIGKILL)
     killed.wait()
     done = run(robot_command("robot", tmp_path / "next", suites), env=shared)
 
     assert done.returncode == 0, done.stdout
+    assert processes_of_run(killed_run_id) == []
     assert _namespaces(database_url) == []
     assert [key for key in connect_redis(services.redis_url).keys("rfq*") if key in killed_keys] == []
 

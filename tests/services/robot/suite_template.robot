@@ -22,7 +22,7 @@ Namespace Is Open
 Hold The Run Open When Asked
     [Documentation]    With HOLD_UNTIL set, signals readiness and waits, so a test can kill the run mid-way.
     Skip If    not $HOLD_UNTIL    No hold requested
-    Create File    ${HOLD_UNTIL}.ready
+    Create File    ${HOLD_UNTIL}.ready    ${SUITE_SCHEMA}
     Wait Until Created    ${HOLD_UNTIL}    timeout=120 s
 
 Fail When Asked
