@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+import pytest
+
+from libraries.redis_library.errors import RedisLibraryError, TransactionAborted
+
+
+def test_pipeline_returns_results_and_refuses_reads_while_open(library):
+    library.start_redis_pipeline()
+    assert library.set_redis_value("a", "1") is None
+    library.increment_redis_counter("n")
+    with pytest.raises(RedisLibraryError, match=r"cannot read while a pipeline is open"):
+        library.get_redis_value("a")
+
+    assert library.execute_redis_pipeline() == [True, 1]
+    assert library.get_redis_value("a") == "1"
+
+
+def test_transaction_is_invisible_to_another_connection_until_exec(library):
+    library.connect_to_redis(alias="observer")
+    library.start_redis_transaction()
+    library.set_redis_value("agent:1:status", "done")
+
+    library.redis_key_should_not_exist("agent:1:status", alias="observer")
+    library.execute_redis_pipeline()
+    assert library.get_redis_value("agent:1:status", alias="observer") == "done"
+
+
+def test_watched_key_changed_by_another_connection_aborts_and_writes_nothing(library):
+    library.connect_to_redis(alias="observer")
+    library.set_redis_value("budget", "100")
+    library.watch_redis_keys("budget")
+    library.increment_redis_counter("budget", -30, alias="observer")
+    library.start_redis_transaction()
+    library.set_redis_value("budget", "90")
+
+    with pytest.raises(TransactionAborted, match=r"watched key changed"):
+        library.execute_redis_pipeline()
+    assert library.get_redis_counter("budget") == 70
+
+
+def test_optimistic_update_retries_when_another_client_interferes(library, raw, namespace):
+    interfered = []
+
+    def update(value):
+        if not interfered:
+            interfered.append(True)
+            raw.set(f"{namespace.key_prefix}budget", "50")
+        return int(value) - 10
+
+    library.set_redis_value("budget", "100")
+    result = library.update_redis_value_optimistically("budget", update)
+
+    assert result == {"value": 40, "retries": 1}
+    assert library.get_redis_counter("budget") == 40
+
+
+def test_optimistic_update_gives_up_after_max_retries(library, raw, namespace):
+    def always_interfere(value):
+        raw.incr(f"{namespace.key_prefix}n")
+        return 0
+
+    with pytest.raises(TransactionAborted, match=r"'n' gave up after 2 retries"):
+        library.update_redis_value_optimistically("n", always_interfere, max_retries=2)
+
+
+def test_concurrent_optimistic_updates_lose_nothing(library):
+    result = library.run_concurrent_optimistic_updates("done", "int(value or 0) + 1", workers=4, updates_per_worker=25)
+
+    assert result["updates"] == 100
+    assert library.get_redis_counter("done") == 100
+
+
+def test_lua_script_gets_prefixed_keys_and_runs_atomically(library, raw, namespace):
+    library.register_redis_script("claim", "return redis.call('SET', KEYS[1], ARGV[1], 'NX') and KEYS[1] or false")
+
+    assert library.run_redis_script("claim", "agent-a", keys=["job:1"]) == f"{namespace.key_prefix}job:1"
+    assert library.run_redis_script("claim", "agent-b", keys=["job:1"]) is None
+    assert raw.get(f"{namespace.key_prefix}job:1") == "agent-a"
+    with pytest.raises(RedisLibraryError, match=r"No Redis script named 'other'.*registered: claim"):
+        library.run_redis_script("other")

@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+import pytest
+from robot.api.types import Secret
+
+from libraries.redis_library import RedisLibrary
+from libraries.redis_library.errors import RedisLibraryError, RedisUnavailable
+from libraries.services.processes import free_port
+
+
+def test_keys_follow_the_namespace_and_are_shown_as_written(library, raw, namespace):
+    library.set_redis_value("agent:1:status", "running")
+
+    assert raw.get(f"{namespace.key_prefix}agent:1:status") == "running"
+    assert library.get_redis_key_prefix() == namespace.key_prefix
+    assert library.get_redis_keys("agent:*") == ["agent:1:status"]
+
+
+def test_raw_connection_sees_other_namespaces_but_the_namespaced_one_does_not(library, raw, namespace):
+    library.connect_to_redis(prefix="", alias="raw")
+    foreign = "rfq-foreign:other-suite:agent:1:status"
+    try:
+        library.set_redis_value(foreign, "foreign", ttl="1 min", alias="raw")
+
+        assert library.get_redis_value(foreign, alias="raw") == "foreign"
+        library.redis_key_should_not_exist("agent:1:status")
+        assert library.get_redis_keys() == []
+    finally:
+        raw.delete(foreign)
+
+
+def test_url_with_password_is_masked_in_failures_and_secret_is_accepted(services):
+    library = RedisLibrary(socket_connect_timeout=1, retries=0)
+    url = f"redis://qa:s3cret-pw@127.0.0.1:{free_port()}/0"
+
+    with pytest.raises(RedisUnavailable) as failure:
+        library.connect_to_redis_from_url(Secret(url))
+
+    assert "s3cret-pw" not in str(failure.value)
+    assert "redis://qa:***@127.0.0.1" in str(failure.value)
+
+
+def test_url_with_another_scheme_names_the_accepted_ones():
+    with pytest.raises(RedisLibraryError, match=r"must start with redis://, rediss:// or unix://"):
+        RedisLibrary().connect_to_redis_from_url("http://qa:pw@cache.test:6379")
+
+
+def test_unknown_alias_names_the_open_ones_and_the_fix(library):
+    with pytest.raises(RedisLibraryError, match=r"alias 'nowhere' \(open: default\)\. Run Connect To Redis first"):
+        library.get_redis_value("x", alias="nowhere")
+
+
+def test_switch_changes_the_connection_used_without_alias(library, namespace):
+    library.connect_to_redis(prefix="other:", alias="second")
+    library.set_redis_value("k", "v", alias="second")
+
+    previous = library.switch_redis_connection("second")
+
+    assert previous == "default"
+    assert library.get_redis_value("k") == "v"
+    library.switch_redis_connection(previous)
+    library.redis_key_should_not_exist("k")
+    library.delete_redis_keys("k", alias="second")
+
+
+def test_disconnect_from_all_is_safe_twice_and_keywords_then_fail(library):
+    library.disconnect_from_all_redis()
+    library.disconnect_from_all_redis()
+
+    with pytest.raises(RedisLibraryError, match=r"No Redis connection"):
+        library.get_redis_value("x")
+
+
+def test_values_are_decoded_unless_asked_otherwise(library):
+    library.connect_to_redis(decode_responses=False, alias="bytes")
+    library.set_redis_value("k", "välue")
+
+    assert library.get_redis_value("k") == "välue"
+    assert library.get_redis_value("k", alias="bytes") == "välue".encode()
