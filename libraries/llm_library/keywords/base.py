@@ -7,6 +7,8 @@ from typing import Any
 from ..errors import LLMConfigurationError
 from ..state import LLMState
 
+REPO_ROOT = Path(__file__).resolve().parents[3]
+
 
 class LibraryComponent:
     """One keyword area; every component reads and changes the same LLMState."""
@@ -20,8 +22,11 @@ def load_json_argument(value: Any, name: str) -> Any:
     if isinstance(value, (dict, list)):
         return value
     text = str(value)
-    if text.endswith(".json") and Path(text).is_file():
-        text = Path(text).read_text(encoding="utf-8")
+    if text.endswith(".json"):
+        path = next((p for p in (Path(text), REPO_ROOT / text) if p.is_file()), None)
+        if path is None:
+            raise LLMConfigurationError(f"{name} file '{text}' does not exist (relative paths start at the repo root).")
+        text = path.read_text(encoding="utf-8")
     try:
         return json.loads(text)
     except ValueError as error:

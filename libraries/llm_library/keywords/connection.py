@@ -22,7 +22,8 @@ class ConnectionKeywords(LibraryComponent):
         provider: str,
         *,
         model: str | None = None,
-        api_key: Secret | None = None,
+        # Not `Secret | None`: Robot Framework would echo a plain-text key in the union conversion error.
+        api_key: Secret = None,
         base_url: str | None = None,
         timeout: timedelta = timedelta(seconds=30),
         max_retries: int = 2,
@@ -108,6 +109,8 @@ class ConnectionKeywords(LibraryComponent):
         Example:
         | ${url} = | Get LLM Emulator URL | openai |
         """
+        if not runtime.endpoints().llm_emulator_url:
+            raise SkipExecution("Needs the LLM emulator, but this run has none: both provider keys are set.")
         return self._emulator_base_url(provider_name(provider))
 
     @keyword

@@ -170,6 +170,28 @@ class EmulatorKeywords(LibraryComponent):
         return verify_assertion(count, assertion_operator, expected, "LLM request count", message)
 
     @keyword
+    def get_llm_requests(self, alias: str | None = None) -> list[dict[str, Any]]:
+        """Returns the emulator's journal of this test's requests, oldest first.
+
+        Each item has ``status``, ``model``, ``stream``, ``fault``, ``retry_after``, ``sdk_retry_count``,
+        ``started_at`` / ``ended_at`` (server clock, seconds) and ``body`` (the JSON the SDK sent).
+
+        Example:
+        | ${requests} = | Get LLM Requests |
+        | Length Should Be | ${requests}[0][body][messages] | 3 |
+        """
+        return self._journal(alias)
+
+    @keyword
+    def skip_unless_llm_emulator(self, alias: str | None = None) -> None:
+        """Skips the test unless the connection talks to the run's emulator.
+
+        Example:
+        | Skip Unless LLM Emulator |
+        """
+        self._emulated(alias)
+
+    @keyword
     def llm_retries_should_honour_retry_after(self, *, message: str | None = None, alias: str | None = None) -> None:
         """Fails unless every retry of this test waited at least the ``retry-after`` its error asked for.
 
