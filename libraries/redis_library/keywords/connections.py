@@ -50,7 +50,7 @@ class ConnectionKeywords(LibraryComponent):
             url, None, None, prefix, socket_timeout, socket_connect_timeout, retries, decode_responses, alias
         )
 
-    @keyword
+    @keyword("Connect To Redis From URL")
     def connect_to_redis_from_url(
         self,
         url: str | Secret,

@@ -93,7 +93,7 @@ class KeyKeywords(LibraryComponent):
         connection.log("SCAN", pattern, f" -> {len(keys)} keys")
         return verify_assertion(keys, assertion_operator, assertion_expected, f"Keys matching '{pattern}'", message)
 
-    @keyword
+    @keyword("Set Redis TTL")
     def set_redis_ttl(self, key: str, ttl: timedelta, *, alias: str | None = None) -> None:
         """Makes ``key`` expire after ``ttl`` (millisecond precision). Fails if the key does not exist.
 
@@ -107,7 +107,7 @@ class KeyKeywords(LibraryComponent):
         if not connection.queueing and not applied:
             raise KeyMissing(f"Cannot set a TTL on Redis key '{key}': it does not exist.")
 
-    @keyword
+    @keyword("Remove Redis TTL")
     def remove_redis_ttl(self, key: str, *, alias: str | None = None) -> None:
         """Makes ``key`` persistent again.
 
@@ -118,7 +118,7 @@ class KeyKeywords(LibraryComponent):
         connection.run("PERSIST", key, connection.writer.persist)
         connection.log("PERSIST", key)
 
-    @keyword
+    @keyword("Get TTL")
     def get_ttl(
         self,
         key: str,

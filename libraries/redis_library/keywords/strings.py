@@ -135,7 +135,7 @@ class StringKeywords(LibraryComponent):
         connection.log("GET", key, f" -> {value}")
         return value
 
-    @keyword
+    @keyword("Set JSON Document")
     def set_json_document(
         self, key: str, document: dict | list | str, *, ttl: timedelta | None = None, alias: str | None = None
     ) -> None:
@@ -156,7 +156,7 @@ class StringKeywords(LibraryComponent):
         connection.run("SET", key, connection.writer.set, text, px=milliseconds(ttl), expects="string")
         connection.log("SET JSON", key, f" = {shorten(text)}")
 
-    @keyword
+    @keyword("Get JSON Document")
     def get_json_document(
         self,
         key: str,
