@@ -57,8 +57,8 @@ Removed TTL Makes A Key Persistent
     ${left}    Get TTL    session:13
     Should Be Equal    ${left}    ${None}
 
-Getter Waits For A Change Instead Of Sleeping
-    [Documentation]    A check with retry_timeout waits for the state to change instead of sleeping.
+Check Polls Until The Lease Is Gone
+    [Documentation]    A check with retry_timeout polls until the state changes, with no fixed pause.
     Set Redis Value    agent:14:lease    held    ttl=200 ms
     Redis Key Should Not Exist    agent:14:lease    retry_timeout=5 s
 
