@@ -23,9 +23,10 @@ def open_session(settings: SessionSettings, application_name: str, *, autocommit
     try:
         return psycopg.connect(settings.for_application(application_name), autocommit=autocommit)
     except psycopg.OperationalError as error:
-        reason = str(error).strip().splitlines()[-1] if str(error).strip() else type(error).__name__
+        reason = " ".join(line.strip() for line in str(error).splitlines() if line.strip()) or type(error).__name__
         raise DatabaseSetupError(
-            f"Cannot connect to {settings.masked_url}: {reason}. Check DATABASE_URL and that the server is up."
+            f"Cannot connect to {settings.masked_url}: {reason.rstrip('.?')}. Check DATABASE_URL and that the server "
+            "is up."
         ) from None
 
 
