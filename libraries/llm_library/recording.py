@@ -35,7 +35,11 @@ def _scrub_response(response: dict[str, Any]) -> dict[str, Any]:
 
 
 class Cassette:
-    """One open cassette: ``record`` rewrites the file from scratch, ``replay`` never touches the network."""
+    """One open cassette: ``record`` rewrites the file from scratch, ``replay`` never touches the network.
+
+    Requests match on method, path, query and body, not host: a recording made through a base URL override
+    replays wherever the connection points.
+    """
 
     def __init__(self, path: Path, mode: str) -> None:
         if mode not in ("record", "replay"):
@@ -51,7 +55,7 @@ class Cassette:
         self.mode = mode
         recorder = vcr.VCR(
             record_mode="all" if mode == "record" else "none",
-            match_on=("method", "scheme", "host", "port", "path", "query", "body"),
+            match_on=("method", "path", "query", "body"),
             filter_headers=REQUEST_SECRET_HEADERS,
             before_record_response=_scrub_response,
             decode_compressed_response=True,

@@ -164,6 +164,7 @@ class LLMState:
         self._account(record)
         if request.stream and record.finish_reason is None:
             raise LLMError(truncated_stream_message(record.provider, record.model, record.chunks, record.request_id))
+        self.last = record
         return record
 
     def _guard_real_call(self, connection: Connection) -> None:
@@ -177,7 +178,6 @@ class LLMState:
     def _account(self, record: CallRecord) -> None:
         record.cost_usd = self.prices.cost(record.model, record.usage)
         self.ledger.charge(record.cost_usd or 0.0, real=record.mode == "real")
-        self.last = record
         self.test_calls.append(record)
         logger.info(_summary(record))
         logger.debug(f"Full answer: {record.text}")

@@ -23,6 +23,7 @@ Budget Stops Further Real Calls
 Emulated Calls Do Not Spend The Budget
     [Documentation]    Emulated calls are counted apart and never spend the real budget.
     [Tags]    anthropic
+    Skip Unless LLM Emulator    alias=anthropic
     ${before}    Get LLM Run Spend
     Ask LLM    Hello    alias=anthropic
     ${after}    Get LLM Run Spend
