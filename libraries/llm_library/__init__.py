@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from robot.api import logger
 from robotlibcore import DynamicCore
@@ -16,7 +17,7 @@ from .keywords.recording import RecordingKeywords
 from .keywords.validation import LengthUnit, ValidationKeywords
 from .ledger import BUDGET_VARIABLE, budget_from
 from .pricing import DEFAULT_PRICE_TABLE, PriceTable
-from .recording import DEFAULT_CASSETTE_DIR, MODE_VARIABLE, Cassette, mode_from
+from .recording import CASSETTE_DIR_VARIABLE, DEFAULT_CASSETTE_DIR, MODE_VARIABLE, Cassette, mode_from
 from .settings import setting
 from .state import LLMState
 
@@ -46,7 +47,9 @@ class LLMLibrary(DynamicCore):
 
     Keys come from keyword arguments (``Secret`` only), Robot variables or the environment and are never
     logged. ``LLM_MODE=record`` with keys records each test's real exchanges into
-    ``resources/llm/cassettes/<suite>/<test>.yaml``; ``LLM_MODE=replay`` plays them back offline.
+    ``<LLM_CASSETTE_DIR>/<suite>/<test>.yaml`` (default directory ``resources/llm/cassettes``);
+    ``LLM_MODE=replay`` plays them back offline, so run it with ``--include real_llm``: scripted emulator tests
+    skip in replay mode.
 
     = Emulator scripts =
 
@@ -108,7 +111,8 @@ class LLMLibrary(DynamicCore):
     def start_test(self, data, result) -> None:
         self.state.start_test()
         if self.state.llm_mode != "live":
-            path = DEFAULT_CASSETTE_DIR / _file_name(data.parent.longname) / f"{_file_name(data.name)}.yaml"
+            directory = Path(setting(CASSETTE_DIR_VARIABLE) or DEFAULT_CASSETTE_DIR)
+            path = directory / _file_name(data.parent.full_name) / f"{_file_name(data.name)}.yaml"
             self.state.cassette = Cassette(path, self.state.llm_mode)
 
     def end_test(self, data, result) -> None:

@@ -12,6 +12,7 @@ from .errors import LLMConfigurationError
 
 DEFAULT_CASSETTE_DIR = Path(__file__).resolve().parents[2] / "resources" / "llm" / "cassettes"
 MODE_VARIABLE = "LLM_MODE"
+CASSETTE_DIR_VARIABLE = "LLM_CASSETTE_DIR"
 MODES = ("live", "record", "replay")
 REQUEST_SECRET_HEADERS = ("authorization", "x-api-key", "api-key", "cookie", "openai-organization", "openai-project")
 RESPONSE_PRIVATE_HEADERS = ("set-cookie", "openai-organization", "openai-project", "anthropic-organization-id")

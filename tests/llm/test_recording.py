@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import uuid
 from pathlib import Path
 
@@ -11,6 +13,9 @@ from robot.api.types import Secret
 from libraries.llm_library import LLMError, LLMLibrary
 from libraries.llm_library.errors import LLMConfigurationError
 from libraries.llm_library.recording import mode_from
+from tests.llm.conftest import robot_env
+
+REPO = Path(__file__).resolve().parents[2]
 
 PROVIDERS = pytest.mark.parametrize("provider", ["openai", "anthropic"])
 
@@ -72,3 +77,23 @@ def test_llm_mode_setting(value, mode):
 def test_a_bad_llm_mode_names_the_choices():
     with pytest.raises(LLMConfigurationError, match="LLM_MODE must be one of live, record, replay, got 'tape'"):
         mode_from("tape")
+
+
+def _robot(env: dict[str, str], output_dir: Path) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "robot", "--include", "real_llmANDopenai", "--outputdir", str(output_dir)]
+    return subprocess.run([*command, "suites/"], cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.timeout(600)
+def test_llm_mode_records_each_test_and_replays_it_offline(emulator_url, tmp_path):
+    """LLM_MODE=record with a key writes one cassette per test; LLM_MODE=replay passes with the server unreachable."""
+    cassettes = tmp_path / "cassettes"
+    base = robot_env(OPENAI_API_KEY=f"sk-canary-{uuid.uuid4().hex}", LLM_CASSETTE_DIR=str(cassettes))
+    recording = _robot({**base, "LLM_MODE": "record", "OPENAI_BASE_URL": f"{emulator_url}/v1"}, tmp_path / "rec")
+    assert recording.returncode == 0, recording.stdout[-2000:]
+    recorded = sorted(p.relative_to(cassettes).as_posix() for p in cassettes.rglob("*.yaml"))
+    assert recorded == ["Suites.Llm.Answers/Real_OpenAI_Answers.yaml"]
+
+    replay = _robot({**base, "LLM_MODE": "replay", "OPENAI_BASE_URL": "http://127.0.0.1:9/v1"}, tmp_path / "play")
+    assert replay.returncode == 0, replay.stdout[-2000:]
+    assert "1 test, 1 passed, 0 failed" in replay.stdout

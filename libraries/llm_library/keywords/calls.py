@@ -14,7 +14,7 @@ from .base import LibraryComponent, load_json_argument
 
 
 class CallKeywords(LibraryComponent):
-    @keyword
+    @keyword("Ask LLM")
     def ask_llm(
         self,
         prompt: str,
@@ -38,7 +38,7 @@ class CallKeywords(LibraryComponent):
         request = LLMRequest([_user(prompt)], system, max_tokens, temperature)
         return self._call(request, alias, timeout, max_retries).text
 
-    @keyword
+    @keyword("Chat With LLM")
     def chat_with_llm(
         self,
         messages: list[dict[str, Any]],
@@ -62,7 +62,7 @@ class CallKeywords(LibraryComponent):
         request = LLMRequest(turns, system, max_tokens, temperature)
         return self._call(request, alias, timeout, max_retries).text
 
-    @keyword
+    @keyword("Ask LLM For JSON")
     def ask_llm_for_json(
         self,
         prompt: str,
@@ -97,7 +97,7 @@ class CallKeywords(LibraryComponent):
             raise LLMError(f"{_who(record)} answered JSON that does not match the schema: {'; '.join(problems)}.")
         return value
 
-    @keyword
+    @keyword("Call LLM With Tools")
     def call_llm_with_tools(
         self,
         prompt: str,
@@ -128,7 +128,7 @@ class CallKeywords(LibraryComponent):
         names = {tool["name"] for tool in offered}
         return [_checked_tool_call(record, call, names) for call in record.tool_calls]
 
-    @keyword
+    @keyword("Stream LLM Answer")
     def stream_llm_answer(
         self,
         prompt: str,
@@ -150,7 +150,7 @@ class CallKeywords(LibraryComponent):
         request = LLMRequest([_user(prompt)], system, max_tokens, stream=True)
         return self._call(request, alias, timeout, None).text
 
-    @keyword
+    @keyword("Get Last LLM Answer")
     def get_last_llm_answer(
         self,
         assertion_operator: AssertionOperator | None = None,
@@ -164,7 +164,7 @@ class CallKeywords(LibraryComponent):
         """
         return verify_assertion(self._last().text, assertion_operator, assertion_expected, "LLM answer", message)
 
-    @keyword
+    @keyword("Get Last LLM Call")
     def get_last_llm_call(self) -> dict[str, Any]:
         """Returns the last call of this test as a dictionary.
 
@@ -178,7 +178,7 @@ class CallKeywords(LibraryComponent):
         """
         return self._last().as_dict()
 
-    @keyword
+    @keyword("Get Last LLM Finish Reason")
     def get_last_llm_finish_reason(
         self,
         assertion_operator: AssertionOperator | None = None,
@@ -193,7 +193,7 @@ class CallKeywords(LibraryComponent):
         reason = self._last().finish_reason or ""
         return verify_assertion(reason, assertion_operator, assertion_expected, "Finish reason", message)
 
-    @keyword
+    @keyword("Get Last LLM Retry Count")
     def get_last_llm_retry_count(
         self,
         assertion_operator: AssertionOperator | None = None,

@@ -16,7 +16,7 @@ from .base import LibraryComponent
 
 
 class ConnectionKeywords(LibraryComponent):
-    @keyword
+    @keyword("Connect To LLM")
     def connect_to_llm(
         self,
         provider: str,
@@ -63,7 +63,7 @@ class ConnectionKeywords(LibraryComponent):
         )
         return settings.mode
 
-    @keyword
+    @keyword("Switch LLM")
     def switch_llm(self, alias: str) -> str:
         """Makes the connection ``alias`` the current one and returns the previous alias.
 
@@ -75,7 +75,7 @@ class ConnectionKeywords(LibraryComponent):
         logger.info(f"Current LLM connection is '{alias}'.")
         return previous or ""
 
-    @keyword
+    @keyword("Disconnect From All LLMs")
     def disconnect_from_all_llms(self) -> None:
         """Closes every LLM connection; safe in a teardown even when none is open.
 
@@ -86,7 +86,7 @@ class ConnectionKeywords(LibraryComponent):
         self.state.close_all()
         logger.info(f"Closed {count} LLM connection(s).")
 
-    @keyword
+    @keyword("Get LLM Mode")
     def get_llm_mode(
         self,
         assertion_operator: AssertionOperator | None = None,
@@ -102,7 +102,7 @@ class ConnectionKeywords(LibraryComponent):
         mode = self.state.connection(alias).mode
         return verify_assertion(mode, assertion_operator, assertion_expected, "LLM mode", message)
 
-    @keyword
+    @keyword("Get LLM Emulator URL")
     def get_llm_emulator_url(self, provider: str) -> str:
         """Returns the SDK base URL of the run's emulator for ``provider`` (``/v1`` or ``/anthropic`` added).
 
@@ -113,15 +113,15 @@ class ConnectionKeywords(LibraryComponent):
             raise SkipExecution("Needs the LLM emulator, but this run has none: both provider keys are set.")
         return self._emulator_base_url(provider_name(provider))
 
-    @keyword
+    @keyword("Skip Unless Real LLM")
     def skip_unless_real_llm(self, alias: str | None = None) -> None:
-        """Skips the test when the connection is not a real provider, naming the variable that enables it.
+        """Skips the test unless the connection is a real provider (or replays one), naming the key to set.
 
         Example:
         | Skip Unless Real LLM |
         """
         connection = self.state.connection(alias)
-        if connection.mode != "real":
+        if connection.mode not in ("real", "replay"):
             raise SkipExecution(
                 f"Needs a real {PROVIDER_NAMES[connection.provider]} API: set {KEY_VARIABLES[connection.provider]} "
                 f"(environment or --variable); connection '{connection.alias}' is in {connection.mode} mode."

@@ -12,7 +12,7 @@ from .base import LibraryComponent
 
 
 class CostKeywords(LibraryComponent):
-    @keyword
+    @keyword("Get LLM Call Cost")
     def get_llm_call_cost(
         self,
         assertion_operator: AssertionOperator | None = None,
@@ -29,7 +29,7 @@ class CostKeywords(LibraryComponent):
         cost = self.state.last.cost_usd or 0.0
         return float_str_verify_assertion(cost, assertion_operator, assertion_expected, "LLM call cost", message)
 
-    @keyword
+    @keyword("Get LLM Test Cost")
     def get_llm_test_cost(
         self,
         assertion_operator: AssertionOperator | None = None,
@@ -44,7 +44,7 @@ class CostKeywords(LibraryComponent):
         cost = self.state.test_cost()
         return float_str_verify_assertion(cost, assertion_operator, assertion_expected, "LLM test cost", message)
 
-    @keyword
+    @keyword("Get LLM Run Spend")
     def get_llm_run_spend(self) -> dict[str, float]:
         """Returns the run's spend so far from the shared ledger.
 
@@ -57,7 +57,7 @@ class CostKeywords(LibraryComponent):
         """
         return {**self.state.ledger.totals(), "budget_usd": self.state.ledger.budget_usd}
 
-    @keyword
+    @keyword("Set LLM Budget")
     def set_llm_budget(self, budget_usd: float, *, ledger_file: str | None = None) -> None:
         """Sets the budget in US dollars for real calls of this suite; ``ledger_file`` gives it its own ledger.
 
@@ -73,7 +73,7 @@ class CostKeywords(LibraryComponent):
         self.state.use_ledger(ledger_file or self.state.ledger_file, budget_usd)
         logger.info(f"LLM budget set to ${budget_usd:.6f} (ledger {self.state.ledger.path}).")
 
-    @keyword
+    @keyword("Log LLM Run Cost")
     def log_llm_run_cost(self) -> str:
         """Writes the run's LLM spend to the console and the log, and returns the line.
 
@@ -92,7 +92,7 @@ class CostKeywords(LibraryComponent):
         logger.info(line)
         return line
 
-    @keyword
+    @keyword("Get LLM Price")
     def get_llm_price(self, model: str) -> dict[str, Any]:
         """Returns the price table row in effect for ``model``: dollars per 1M tokens, effective_from, source.
 

@@ -45,7 +45,7 @@ class ToolCallFault(Enum):
 class EmulatorKeywords(LibraryComponent):
     """Scripts for the run's llmock emulator, scoped to the current test; they skip against a real provider."""
 
-    @keyword
+    @keyword("LLM Will Answer")
     def llm_will_answer(self, text: str, *, times: int = 1, alias: str | None = None) -> None:
         """The next ``times`` calls of this test get ``text`` as the answer.
 
@@ -54,7 +54,7 @@ class EmulatorKeywords(LibraryComponent):
         """
         self._queue({"type": "reply", "text": text, "times": times}, alias, f"answer '{text[:80]}'")
 
-    @keyword
+    @keyword("LLM Will Fail")
     def llm_will_fail(
         self,
         status: int,
@@ -82,7 +82,7 @@ class EmulatorKeywords(LibraryComponent):
             behaviour["retry_after"] = retry_after.total_seconds()
         self._queue(behaviour, alias, f"fail with status {status} {times} time(s)")
 
-    @keyword
+    @keyword("LLM Will Answer Slowly")
     def llm_will_answer_slowly(self, delay: timedelta, *, times: int = 1, alias: str | None = None) -> None:
         """The next ``times`` requests of this test are answered only after ``delay``.
 
@@ -91,7 +91,7 @@ class EmulatorKeywords(LibraryComponent):
         """
         self._queue({"type": "delay", "seconds": delay.total_seconds(), "times": times}, alias, f"wait {delay}")
 
-    @keyword
+    @keyword("LLM Will Be Slow To First Token")
     def llm_will_be_slow_to_first_token(self, delay: timedelta, *, times: int = 1, alias: str | None = None) -> None:
         """The next ``times`` streams of this test send their first chunk only after ``delay``.
 
@@ -101,7 +101,7 @@ class EmulatorKeywords(LibraryComponent):
         behaviour = {"type": "slow_first_token", "seconds": delay.total_seconds(), "times": times}
         self._queue(behaviour, alias, f"delay the first token by {delay}")
 
-    @keyword
+    @keyword("LLM Stream Will Break")
     def llm_stream_will_break(
         self,
         kind: StreamBreak,
@@ -128,7 +128,7 @@ class EmulatorKeywords(LibraryComponent):
         }
         self._queue(behaviour, alias, f"break the stream ({kind.value}) after {after_chunks} chunks")
 
-    @keyword
+    @keyword("LLM Will Call Tool")
     def llm_will_call_tool(
         self, name: str, arguments: dict[str, Any] | str | None = None, *, times: int = 1, alias: str | None = None
     ) -> None:
@@ -141,7 +141,7 @@ class EmulatorKeywords(LibraryComponent):
         call = {"name": name, "arguments": parsed}
         self._queue({"type": "reply", "tool_calls": [call], "times": times}, alias, f"call tool {name}")
 
-    @keyword
+    @keyword("LLM Tool Call Will Be Broken")
     def llm_tool_call_will_be_broken(self, kind: ToolCallFault, *, times: int = 1, alias: str | None = None) -> None:
         """The next ``times`` calls of this test that offer tools get a broken tool call.
 
@@ -152,7 +152,7 @@ class EmulatorKeywords(LibraryComponent):
             {"type": "tool_fault", "kind": kind.value, "times": times}, alias, f"break a tool call ({kind.value})"
         )
 
-    @keyword
+    @keyword("Get LLM Request Count")
     def get_llm_request_count(
         self,
         assertion_operator: AssertionOperator | None = None,
@@ -169,7 +169,7 @@ class EmulatorKeywords(LibraryComponent):
         expected = int(assertion_expected) if isinstance(assertion_expected, str) else assertion_expected
         return verify_assertion(count, assertion_operator, expected, "LLM request count", message)
 
-    @keyword
+    @keyword("Get LLM Requests")
     def get_llm_requests(self, alias: str | None = None) -> list[dict[str, Any]]:
         """Returns the emulator's journal of this test's requests, oldest first.
 
@@ -182,7 +182,7 @@ class EmulatorKeywords(LibraryComponent):
         """
         return self._journal(alias)
 
-    @keyword
+    @keyword("Skip Unless LLM Emulator")
     def skip_unless_llm_emulator(self, alias: str | None = None) -> None:
         """Skips the test unless the connection talks to the run's emulator.
 
@@ -191,7 +191,7 @@ class EmulatorKeywords(LibraryComponent):
         """
         self._emulated(alias)
 
-    @keyword
+    @keyword("LLM Retries Should Honour Retry After")
     def llm_retries_should_honour_retry_after(self, *, message: str | None = None, alias: str | None = None) -> None:
         """Fails unless every retry of this test waited at least the ``retry-after`` its error asked for.
 

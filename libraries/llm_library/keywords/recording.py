@@ -13,7 +13,7 @@ from .base import LibraryComponent
 
 
 class RecordingKeywords(LibraryComponent):
-    @keyword
+    @keyword("Start LLM Cassette")
     def start_llm_cassette(self, cassette: str, *, mode: str = "record") -> str:
         """Records LLM exchanges into ``cassette`` (``mode=record``) or answers from it offline (``mode=replay``).
 
@@ -32,7 +32,7 @@ class RecordingKeywords(LibraryComponent):
         logger.info(f"LLM cassette '{path}' open to {mode}.")
         return str(path)
 
-    @keyword
+    @keyword("Stop LLM Cassette")
     def stop_llm_cassette(self) -> int:
         """Closes the open cassette (writing it when recording) and returns how many answers it replayed.
 
@@ -48,7 +48,7 @@ class RecordingKeywords(LibraryComponent):
         logger.info(f"LLM cassette '{cassette.path}' closed after {cassette.play_count} replayed answer(s).")
         return cassette.play_count
 
-    @keyword
+    @keyword("LLM Cassette Should Not Contain Keys")
     def llm_cassette_should_not_contain_keys(self, cassette: str) -> None:
         """Fails when ``cassette`` holds an API key of an open connection or an authorization header.
 

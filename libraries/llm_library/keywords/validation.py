@@ -29,7 +29,7 @@ class LengthUnit(Enum):
 
 
 class ValidationKeywords(LibraryComponent):
-    @keyword
+    @keyword("LLM Answer Should Contain")
     def llm_answer_should_contain(
         self, answer: str, expected: str, *, ignore_case: bool = False, message: str | None = None
     ) -> None:
@@ -42,7 +42,7 @@ class ValidationKeywords(LibraryComponent):
         if not found:
             raise LLMError(message or f"The answer should have contained '{expected}' but was '{_short(answer)}'.")
 
-    @keyword
+    @keyword("LLM Answer Should Match Pattern")
     def llm_answer_should_match_pattern(self, answer: str, pattern: str, *, message: str | None = None) -> None:
         """Fails unless the regular expression ``pattern`` is found in ``answer``.
 
@@ -52,7 +52,7 @@ class ValidationKeywords(LibraryComponent):
         if not re.search(pattern, answer):
             raise LLMError(message or f"The answer should have matched /{pattern}/ but was '{_short(answer)}'.")
 
-    @keyword
+    @keyword("LLM Answer Should Match Schema")
     def llm_answer_should_match_schema(
         self, answer: Any, schema: dict[str, Any] | str, *, message: str | None = None
     ) -> None:
@@ -72,7 +72,7 @@ class ValidationKeywords(LibraryComponent):
         if problems:
             raise LLMError(message or f"The answer should have matched the schema but: {'; '.join(problems)}.")
 
-    @keyword
+    @keyword("LLM Answer Length Should Be Within")
     def llm_answer_length_should_be_within(
         self,
         answer: str,
@@ -91,7 +91,7 @@ class ValidationKeywords(LibraryComponent):
         if not minimum <= size <= maximum:
             raise LLMError(message or f"The answer should have had {minimum}..{maximum} {unit.value} but had {size}.")
 
-    @keyword
+    @keyword("LLM Answer Should Be A Refusal")
     def llm_answer_should_be_a_refusal(self, answer: str, *, message: str | None = None) -> None:
         """Fails unless ``answer`` reads as a refusal ("I'm sorry", "I can't help" ...).
 
@@ -101,7 +101,7 @@ class ValidationKeywords(LibraryComponent):
         if not is_refusal(answer):
             raise LLMError(message or f"The answer should have been a refusal but was '{_short(answer)}'.")
 
-    @keyword
+    @keyword("LLM Answer Should Not Be A Refusal")
     def llm_answer_should_not_be_a_refusal(self, answer: str, *, message: str | None = None) -> None:
         """Fails when ``answer`` reads as a refusal.
 
@@ -111,7 +111,7 @@ class ValidationKeywords(LibraryComponent):
         if is_refusal(answer):
             raise LLMError(message or f"The answer should not have been a refusal but was '{_short(answer)}'.")
 
-    @keyword
+    @keyword("Score LLM Answer")
     def score_llm_answer(
         self,
         answer: str,
@@ -151,7 +151,7 @@ class ValidationKeywords(LibraryComponent):
         logger.info(f"Rubric score {value:.2f}: {breakdown or 'no criteria'}.")
         return float_str_verify_assertion(value, assertion_operator, assertion_expected, "Rubric score", message)
 
-    @keyword
+    @keyword("Judge LLM Answer")
     def judge_llm_answer(
         self,
         answer: str,
