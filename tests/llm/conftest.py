@@ -3,61 +3,20 @@
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx2
 import pytest
 
 from libraries.llm_library import LLMLibrary
+from libraries.llm_library.testing import PrivateEmulator
 from libraries.services import runtime
-
-LLMOCK = Path(sys.executable).with_name("llmock")
-START_DEADLINE_S = 20.0
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_healthy(url: str, server: subprocess.Popen) -> None:
-    deadline = time.monotonic() + START_DEADLINE_S
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"llmock exited with {server.returncode} before answering /health")
-        try:
-            if httpx2.get(f"{url}/health", timeout=1.0).status_code == 200:
-                return
-        except httpx2.HTTPError:
-            time.sleep(0.05)
-    raise RuntimeError(f"llmock did not answer {url}/health within {START_DEADLINE_S} s")
 
 
 @pytest.fixture(scope="session")
 def emulator_url() -> Iterator[str]:
-    port = _free_port()
-    server = subprocess.Popen(
-        [str(LLMOCK), "serve", "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, server)
-        yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+    with PrivateEmulator() as emulator:
+        yield emulator.url
 
 
 @pytest.fixture

@@ -1,0 +1,61 @@
+"""A throwaway llmock emulator of its own, for pytest and benchmarks (Robot runs use the run's emulator)."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx2
+
+START_DEADLINE_S = 20.0
+STOP_DEADLINE_S = 10.0
+
+
+class PrivateEmulator:
+    """``llmock serve`` on a free loopback port; ``url`` is its root. Use as a context manager."""
+
+    def __init__(self) -> None:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{port}"
+        llmock = Path(sys.executable).with_name("llmock")
+        self._process = subprocess.Popen(
+            [str(llmock), "serve", "--host", "127.0.0.1", "--port", str(port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            self._wait_healthy()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _wait_healthy(self) -> None:
+        deadline = time.monotonic() + START_DEADLINE_S
+        while time.monotonic() < deadline:
+            if self._process.poll() is not None:
+                raise RuntimeError(f"llmock exited with {self._process.returncode} before answering /health")
+            try:
+                if httpx2.get(f"{self.url}/health", timeout=1.0).status_code == 200:
+                    return
+            except httpx2.HTTPError:
+                time.sleep(0.05)
+        raise RuntimeError(f"llmock did not answer {self.url}/health within {START_DEADLINE_S} s")
+
+    def stop(self) -> None:
+        self._process.terminate()
+        try:
+            self._process.wait(timeout=STOP_DEADLINE_S)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+
+    def __enter__(self) -> PrivateEmulator:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
