@@ -27,36 +27,58 @@ class _Clock:
         return time.perf_counter() - self.started
 
 
-class OpenAIAdapter:
-    provider = "openai"
-    request_id_header = "x-request-id"
+class _Adapter:
+    """Runs one call through an SDK's raw-response API; subclasses build arguments and read answers."""
 
-    def __init__(self, client: openai.OpenAI, *, emulated: bool) -> None:
+    provider = ""
+    request_id_header = ""
+
+    def __init__(self, client: Any, *, emulated: bool) -> None:
         self.client = client
         self.emulated = emulated
 
     def call(self, wire_model: str, request: LLMRequest, record: CallRecord, options: dict[str, Any]) -> None:
         clock = _Clock()
-        raw = self.client.with_options(**options).chat.completions.with_raw_response.create(
-            **self._arguments(wire_model, request)
-        )
+        raw = self._create(self.client.with_options(**options), self._arguments(wire_model, request))
         record.request_id = raw.headers.get(self.request_id_header)
         record.retries = raw.retries_taken
         if request.stream:
             self._read_stream(raw.parse(), record, clock)
         else:
-            completion = raw.parse()
+            answer = raw.parse()
             clock.token()
-            choice = completion.choices[0]
-            record.text = choice.message.content or choice.message.refusal or ""
-            record.tool_calls = [
-                ToolCall(c.function.name, c.function.arguments, c.id) for c in choice.message.tool_calls or []
-            ]
-            record.finish_reason = choice.finish_reason
-            record.usage = usage_from_openai(completion.usage)
-            record.response_id = completion.id
+            self._read_answer(answer, record)
         record.latency_s = clock.elapsed()
         record.time_to_first_token_s = clock.first_token
+
+    def _create(self, client: Any, arguments: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+    def _arguments(self, wire_model: str, request: LLMRequest) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def _read_answer(self, answer: Any, record: CallRecord) -> None:
+        raise NotImplementedError
+
+    def _read_stream(self, stream: Any, record: CallRecord, clock: _Clock) -> None:
+        raise NotImplementedError
+
+
+class OpenAIAdapter(_Adapter):
+    provider = "openai"
+    request_id_header = "x-request-id"
+
+    def _create(self, client: openai.OpenAI, arguments: dict[str, Any]) -> Any:
+        return client.chat.completions.with_raw_response.create(**arguments)
+
+    def _read_answer(self, completion: Any, record: CallRecord) -> None:
+        choice = completion.choices[0]
+        record.text = choice.message.content or choice.message.refusal or ""
+        calls = choice.message.tool_calls or []
+        record.tool_calls = [ToolCall(c.function.name, c.function.arguments, c.id) for c in calls]
+        record.finish_reason = choice.finish_reason
+        record.usage = usage_from_openai(completion.usage)
+        record.response_id = completion.id
 
     def _arguments(self, wire_model: str, request: LLMRequest) -> dict[str, Any]:
         messages = ([{"role": "system", "content": request.system}] if request.system else []) + request.messages
@@ -103,37 +125,20 @@ class OpenAIAdapter:
         record.tool_calls = [calls[index] for index in sorted(calls)]
 
 
-class AnthropicAdapter:
+class AnthropicAdapter(_Adapter):
     provider = "anthropic"
     request_id_header = "request-id"
 
-    def __init__(self, client: anthropic.Anthropic, *, emulated: bool) -> None:
-        self.client = client
-        self.emulated = emulated
+    def _create(self, client: anthropic.Anthropic, arguments: dict[str, Any]) -> Any:
+        return client.messages.with_raw_response.create(**arguments)
 
-    def call(self, wire_model: str, request: LLMRequest, record: CallRecord, options: dict[str, Any]) -> None:
-        clock = _Clock()
-        raw = self.client.with_options(**options).messages.with_raw_response.create(
-            **self._arguments(wire_model, request)
-        )
-        record.request_id = raw.headers.get(self.request_id_header)
-        record.retries = raw.retries_taken
-        if request.stream:
-            self._read_stream(raw.parse(), record, clock)
-        else:
-            message = raw.parse()
-            clock.token()
-            record.text = "".join(block.text for block in message.content if block.type == "text")
-            record.tool_calls = [
-                ToolCall(block.name, json.dumps(block.input), block.id)
-                for block in message.content
-                if block.type == "tool_use"
-            ]
-            record.finish_reason = message.stop_reason
-            record.usage = usage_from_anthropic(message.usage)
-            record.response_id = message.id
-        record.latency_s = clock.elapsed()
-        record.time_to_first_token_s = clock.first_token
+    def _read_answer(self, message: Any, record: CallRecord) -> None:
+        record.text = "".join(block.text for block in message.content if block.type == "text")
+        uses = [block for block in message.content if block.type == "tool_use"]
+        record.tool_calls = [ToolCall(block.name, json.dumps(block.input), block.id) for block in uses]
+        record.finish_reason = message.stop_reason
+        record.usage = usage_from_anthropic(message.usage)
+        record.response_id = message.id
 
     def _arguments(self, wire_model: str, request: LLMRequest) -> dict[str, Any]:
         arguments: dict[str, Any] = {
