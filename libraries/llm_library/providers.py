@@ -10,6 +10,7 @@ from typing import Any
 import anthropic
 import openai
 
+from .errors import LLMConfigurationError
 from .pricing import usage_from_anthropic, usage_from_openai
 from .records import CallRecord, LLMRequest, ToolCall
 
@@ -149,7 +150,9 @@ class AnthropicAdapter(_Adapter):
         if request.system:
             arguments["system"] = request.system
         if request.temperature is not None:
-            arguments["temperature"] = request.temperature
+            raise LLMConfigurationError(
+                "temperature is not a parameter of the Anthropic Messages API in the pinned SDK: leave it unset."
+            )
         if request.tools:
             arguments["tools"] = [
                 {"name": t["name"], "description": t.get("description", ""), "input_schema": t["parameters"]}

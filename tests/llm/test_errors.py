@@ -112,3 +112,12 @@ def test_a_plain_text_key_is_refused_without_echoing_it(library):
     with pytest.raises(LLMConfigurationError, match="api_key must be a Secret") as failure:
         library.connect_to_llm("openai", api_key="sk-plain-text")
     assert "sk-plain-text" not in str(failure.value)
+
+
+def test_temperature_on_anthropic_is_refused_before_sending(library):
+    from libraries.llm_library.errors import LLMConfigurationError
+
+    library.connect_to_llm("anthropic")
+    with pytest.raises(LLMConfigurationError, match="temperature is not a parameter of the Anthropic Messages API"):
+        library.ask_llm("hello", temperature=0.2)
+    assert library.get_llm_request_count() == 0

@@ -88,3 +88,19 @@ def test_contains_failure_says_what_was_expected_and_found(library):
         library.llm_answer_should_contain("Paris", "Rome")
     with pytest.raises(LLMError, match=r"^custom$"):
         library.llm_answer_should_contain("Paris", "Rome", message="custom")
+
+
+def test_the_judge_returns_a_score_between_zero_and_one(library):
+    """Against the emulator the score is arbitrary but must be a schema-valid 0-1 number."""
+    library.connect_to_llm("anthropic", alias="judge")
+    score = library.judge_llm_answer("Paris is the capital of France.", "Names the capital of France", alias="judge")
+    assert 0.0 <= score <= 1.0
+
+
+def test_a_judge_verdict_that_breaks_its_schema_fails(library):
+    library.connect_to_llm("openai")
+    library.llm_will_answer('{"score": 7, "reason": "great"}')
+    with pytest.raises(
+        LLMError, match=r"The judge should have answered .* but: score: 7 is greater than the maximum of 1"
+    ):
+        library.judge_llm_answer("anything", "anything")

@@ -28,8 +28,9 @@ class CallKeywords(LibraryComponent):
     ) -> str:
         """Sends one user ``prompt`` and returns the answer text.
 
-        ``timeout`` and ``max_retries`` override the connection's values for this call only. Provider, model,
-        latency, tokens, cost and request id of the call are logged.
+        ``timeout`` and ``max_retries`` override the connection's values for this call only. ``temperature`` is
+        OpenAI only (the pinned Anthropic SDK has no such parameter). Provider, model, latency, tokens, cost and
+        request id of the call are logged.
 
         Example:
         | ${answer} = | Ask LLM | What is the capital of France? | system=Answer in one word. |

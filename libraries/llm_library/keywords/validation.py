@@ -175,7 +175,7 @@ class ValidationKeywords(LibraryComponent):
             "Score how well the ANSWER meets the CRITERIA, from 0 (not at all) to 1 (fully). "
             f'Reply as JSON {{"score": number, "reason": string}}.\nCRITERIA: {criteria}\nANSWER: {answer}'
         )
-        request = LLMRequest([{"role": "user", "content": prompt}], max_tokens=300, temperature=0, schema=JUDGE_SCHEMA)
+        request = LLMRequest([{"role": "user", "content": prompt}], max_tokens=300, schema=JUDGE_SCHEMA)
         record = self.state.call(request, alias)
         verdict = parse_json(record.text)
         problems = schema_errors(verdict, JUDGE_SCHEMA)
