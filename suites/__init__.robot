@@ -5,14 +5,6 @@ Documentation     Real-services suites for a multi-agent LLM system: PostgreSQL,
 ...               otherwise from throwaway real servers started for this run and removed at its end.
 
 Resource          keywords/services.resource
-Resource          keywords/llm.resource
 
 Suite Setup       Set Up Run Services
-Suite Teardown    Tear Down Run
-
-
-*** Keywords ***
-Tear Down Run
-    [Documentation]    Reports the run's LLM spend, then stops the run's embedded servers.
-    Log LLM Run Cost
-    Tear Down Run Services
+Suite Teardown    Tear Down Run Services

@@ -52,7 +52,8 @@ class ServicesLibrary:
     = pabot =
 
     All pabot processes share one set of servers: the first process starts them under a PabotLib lock, the others
-    join, and the last one stops them (``Run Teardown Only Once``).
+    join, and the last one stops them once every other process has ended (PabotLib's ``Run On Last Process``).
+    If that process dies, the supervisor stops the servers when ``pabot`` itself ends.
 
     %TOC%
     """
@@ -106,7 +107,9 @@ class ServicesLibrary:
         if _pabot_uri():
             from pabot.pabotlib import PabotLib
 
-            PabotLib().run_teardown_only_once("Stop Embedded Services")
+            # Run On Last Process waits until every other pabot item has ended. Run Teardown Only Once does not
+            # wait in the last queue item (pabot gives it no last level), which stopped servers under running suites.
+            PabotLib().run_on_last_process("Stop Embedded Services")
         else:
             self.stop_embedded_services()
         self._stopped = True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import signal
 import subprocess
@@ -11,7 +12,8 @@ import psycopg
 from psycopg import sql
 
 from libraries.services.lifecycle import runs_root
-from libraries.services.namespaces import SCHEMA_PREFIX, connect_redis
+from libraries.services.namespaces import OWNER_KEY_PREFIX, SCHEMA_PREFIX, connect_redis
+from libraries.services.supervisor import SERVICES_FILE
 
 from .helpers import (
     environment,
@@ -62,6 +64,28 @@ def test_pabot_processes_share_one_postgres_and_one_redis(tmp_path):
     assert len(re.findall(r"Run \w+: embedded services stopped", output)) == 1
     assert len(set(re.findall(r"rfq_\w+", output))) == 4
     assert processes_of_run(run_id) == []
+
+
+def test_pabot_keeps_the_servers_until_the_slowest_suite_has_ended(tmp_path):
+    suites = make_suites(tmp_path, ["first", "second", "third", "fourth"])
+    hold = tmp_path / "hold"
+    options = ["--processes", "4", "--variable", f"HOLD_UNTIL:{hold}", "--variable", "HOLD_SUITE:First"]
+    pabot = subprocess.Popen(
+        robot_command("pabot", tmp_path / "out", suites, *options), env=environment(), stdout=subprocess.DEVNULL
+    )
+    assert wait_until(lambda: hold.with_suffix(".ready").exists(), timeout=60)
+    run_dir = runs_root() / hold.with_suffix(".ready").read_text().split("_")[1]
+    redis_url = json.loads((run_dir / SERVICES_FILE).read_text())["redis"]
+    open_namespaces = connect_redis(redis_url).keys(f"{OWNER_KEY_PREFIX}*")
+    assert wait_until(lambda: len(connect_redis(redis_url).keys(f"{OWNER_KEY_PREFIX}*")) == 1, timeout=60)
+
+    stopped_early = wait_until(lambda: not run_dir.exists(), timeout=2)
+    hold.touch()
+
+    assert pabot.wait(timeout=120) == 0
+    assert not stopped_early, "the servers were stopped while the held suite was still running"
+    assert len(open_namespaces) >= 1
+    assert not run_dir.exists()
 
 
 def test_a_killed_run_leaves_nothing_after_the_next_run(tmp_path, services):

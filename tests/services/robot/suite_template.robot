@@ -9,6 +9,7 @@ Suite Teardown    Close Suite Namespace
 
 
 *** Variables ***
+${HOLD_SUITE}           ${EMPTY}
 ${HOLD_UNTIL}         ${EMPTY}
 ${FAIL_ON_PURPOSE}    ${FALSE}
 
@@ -21,7 +22,7 @@ Namespace Is Open
 
 Hold The Run Open When Asked
     [Documentation]    With HOLD_UNTIL set, signals readiness and waits, so a test can kill the run mid-way.
-    Skip If    not $HOLD_UNTIL    No hold requested
+    Skip If    not $HOLD_UNTIL or $HOLD_SUITE not in $SUITE_NAME    No hold requested
     Create File    ${HOLD_UNTIL}.ready    ${SUITE_SCHEMA}
     Wait Until Created    ${HOLD_UNTIL}    timeout=120 s
 
