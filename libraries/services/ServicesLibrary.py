@@ -76,6 +76,7 @@ class ServicesLibrary:
         if self._run is not None:
             return
         database_url, redis_url = setting("DATABASE_URL"), setting("REDIS_URL")
+        max_age = namespace_max_age()
         guard_test_targets(database_url, redis_url)
         require_reachable(database_url, redis_url)
         self._run, first_process = self._start_or_join(embedded_services_needed())
@@ -87,7 +88,7 @@ class ServicesLibrary:
             f"Redis {mask_url(endpoints.redis_url)}, LLM emulator {endpoints.llm_emulator_url or 'not needed'}"
         )
         if first_process:
-            swept = self._store.sweep(namespace_max_age())
+            swept = self._store.sweep(max_age)
             if swept:
                 logger.info(f"Janitor dropped {len(swept)} namespace(s) of dead runs: {', '.join(swept)}")
 
@@ -107,8 +108,8 @@ class ServicesLibrary:
         if _pabot_uri():
             from pabot.pabotlib import PabotLib
 
-            # Run On Last Process waits until every other pabot item has ended. Run Teardown Only Once does not
-            # wait in the last queue item (pabot gives it no last level), which stopped servers under running suites.
+            # Run On Last Process waits until every other pabot item has ended. Run Teardown Only Once, called from
+            # here, was seen stopping the servers in the last queue item while an earlier item was still running.
             PabotLib().run_on_last_process("Stop Embedded Services")
         else:
             self.stop_embedded_services()

@@ -65,15 +65,6 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def wait_for_port(port: int, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.2):
-            return True
-        time.sleep(0.01)
-    return False
-
-
 def unprivileged_user() -> pwd.struct_passwd | None:
     """The account servers run as when we are root (PostgreSQL refuses to run as root)."""
     if sys.platform == "win32" or os.geteuid() != 0:
