@@ -62,20 +62,21 @@ def start_run(services: list[str], owner: ProcessId) -> Run:
     run_dir.mkdir(mode=0o755)
     (run_dir / OWNER_FILE).write_text(str(owner))
     command = [sys.executable, "-m", "libraries.services.supervisor", "--owner", str(owner), "--run-dir", str(run_dir)]
-    with open(run_dir / "supervisor.log", "ab") as log:
-        supervisor = subprocess.Popen(
-            [*command, "--services", ",".join(services)],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=log,
-            start_new_session=True,
-            cwd=REPOSITORY_ROOT,
-        )
+    supervisor = subprocess.Popen(
+        [*command, "--services", ",".join(services)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+        cwd=REPOSITORY_ROOT,
+    )
     report = _read_report(supervisor)
     if not report.get("ready"):
         terminate(supervisor.pid)
         shutil.rmtree(run_dir, ignore_errors=True)
-        raise StartupError(report.get("error") or "The service supervisor stopped before the servers were ready.")
+        raise StartupError(
+            report.get("error") or f"The service supervisor gave no report within {START_TIMEOUT:.0f} s."
+        )
     return join_run(run_dir)
 
 
@@ -125,9 +126,10 @@ def _remove_leftovers(run_dir: Path) -> None:
 
 
 def _read_report(supervisor: subprocess.Popen) -> dict:
+    """The supervisor's one JSON line, or {} when it stayed silent for START_TIMEOUT or died first."""
     ready, _, _ = select.select([supervisor.stdout], [], [], START_TIMEOUT)
     line = supervisor.stdout.readline() if ready else b""
     supervisor.stdout.close()
     if not line:
-        return {"error": f"The service supervisor did not report within {START_TIMEOUT:.0f} s (see its log)."}
+        return {}
     return json.loads(line)

@@ -19,7 +19,7 @@ import sys
 import threading
 from pathlib import Path
 
-from .embedded import STARTERS, Server
+from .embedded import STARTERS, Server, StartupError
 from .processes import ProcessId, terminate
 
 SERVICES_FILE = "services.json"
@@ -46,6 +46,10 @@ def main(argv: list[str] | None = None) -> int:
             _report({"error": "; ".join(errors)})
             return 1
         _write_private(run_dir / SERVICES_FILE, json.dumps({server.name: server.url for server in servers}))
+    except Exception as error:
+        _report({"error": f"the service supervisor failed: {type(error).__name__}: {error}"})
+        return 1
+    else:
         _report({"ready": True})
         _wait_for_end(owner, stop_reader)
         return 0
@@ -75,6 +79,8 @@ class _ServerKeeper(threading.Thread):
 
     def run(self) -> None:
         try:
+            if self.service not in STARTERS:
+                raise StartupError(f"unknown service; the known ones are {', '.join(STARTERS)}")
             self.server = STARTERS[self.service](self.run_dir)
         except Exception as error:
             self.error = error

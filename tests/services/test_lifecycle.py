@@ -9,8 +9,10 @@ import sys
 from pathlib import Path
 
 import psycopg
+import pytest
 import redis
 
+from libraries.services.embedded import StartupError
 from libraries.services.lifecycle import REPOSITORY_ROOT, runs_root, start_run, stop_run, sweep_dead_runs
 from libraries.services.processes import ProcessId
 from libraries.services.supervisor import SUPERVISOR_FILE
@@ -60,3 +62,10 @@ def test_servers_die_with_a_killed_supervisor_and_the_sweep_removes_the_rest(own
     assert wait_until(lambda: not processes_of_run(run.run_id), timeout=10)
     assert run.run_id in sweep_dead_runs()
     assert not Path(run.run_dir).exists()
+
+
+def test_a_service_that_cannot_start_fails_the_start_clearly_and_leaves_nothing(owner):
+    before = set(runs_root().iterdir())
+    with pytest.raises(StartupError, match="no-such-service"):
+        start_run(["redis", "no-such-service"], owner)
+    assert set(runs_root().iterdir()) == before
