@@ -77,7 +77,8 @@ class CostKeywords(LibraryComponent):
     def log_llm_run_cost(self) -> str:
         """Writes the run's LLM spend to the console and the log, and returns the line.
 
-        Call it once at the end of the run, e.g. from the teardown of ``suites/__init__.robot``.
+        ``suites/llm/__init__.robot`` calls it as the teardown of the LLM suites. The totals come from the
+        ledger shared by every process of the run, as spent up to that moment.
 
         Example:
         | Log LLM Run Cost |
