@@ -12,6 +12,8 @@ from typing import Any
 
 import httpx2
 
+from libraries.services import runtime
+
 from .errors import LLMError
 
 SCOPE_SEPARATOR = "@"
@@ -55,8 +57,8 @@ class EmulatorControl:
             return httpx2.request(method, f"{self.root_url}{path}", timeout=CONTROL_TIMEOUT_S, **kwargs)
         except httpx2.HTTPError as error:
             raise LLMError(
-                f"The LLM emulator at {self.root_url} did not answer {method} {path} ({type(error).__name__}): "
-                "is the run's llmock server up (Set Up Run Services)?"
+                f"The LLM emulator at {runtime.mask_url(self.root_url)} did not answer {method} {path} "
+                f"({type(error).__name__}): is the run's llmock server up (Set Up Run Services)?"
             ) from None
 
 

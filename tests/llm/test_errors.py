@@ -121,3 +121,10 @@ def test_temperature_on_anthropic_is_refused_before_sending(library):
     with pytest.raises(LLMConfigurationError, match="temperature is not a parameter of the Anthropic Messages API"):
         library.ask_llm("hello", temperature=0.2)
     assert library.get_llm_request_count() == 0
+
+
+def test_an_unreachable_emulator_is_named_without_its_password():
+    masked = r"The LLM emulator at http://qa:\*\*\*@127\.0\.0\.1:9 did not answer"
+    with pytest.raises(LLMError, match=masked) as failure:
+        EmulatorControl("http://qa:s3cret@127.0.0.1:9").requests(provider="openai", scope="any")
+    assert "s3cret" not in str(failure.value)
