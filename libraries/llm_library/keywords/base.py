@@ -33,3 +33,8 @@ def load_json_argument(value: Any, name: str) -> Any:
         raise LLMConfigurationError(
             f"{name} must be a dictionary, a JSON string or the path of a .json file, got '{text[:80]}' ({error})."
         ) from None
+
+
+def integer_expected(value: Any) -> Any:
+    """An expected count given as text in Robot data (``== 3``) as an int; anything else (``validate``) as is."""
+    return int(value) if isinstance(value, str) and value.strip().lstrip("-").isdigit() else value

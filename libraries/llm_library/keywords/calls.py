@@ -10,7 +10,7 @@ from robot.api.deco import keyword
 from ..errors import PROVIDER_NAMES, LLMConfigurationError, LLMError
 from ..records import CallRecord, LLMRequest
 from ..rubric import parse_json, schema_errors
-from .base import LibraryComponent, load_json_argument
+from .base import LibraryComponent, integer_expected, load_json_argument
 
 
 class CallKeywords(LibraryComponent):
@@ -207,7 +207,8 @@ class CallKeywords(LibraryComponent):
         | Get Last LLM Retry Count | == | 2 |
         """
         retries = self._last().retries
-        return verify_assertion(retries, assertion_operator, _int(assertion_expected), "Retry count", message)
+        expected = integer_expected(assertion_expected)
+        return verify_assertion(retries, assertion_operator, expected, "Retry count", message)
 
     def _call(self, request: LLMRequest, alias: str | None, timeout: timedelta | None, retries: int | None):
         seconds = timeout.total_seconds() if timeout is not None else None
@@ -246,7 +247,3 @@ def _checked_tool_call(record: CallRecord, call: Any, offered: set[str]) -> dict
             f"'{call.arguments[:200]}' ({error})."
         ) from None
     return {"name": call.name, "arguments": arguments, "id": call.id}
-
-
-def _int(value: Any) -> Any:
-    return int(value) if isinstance(value, str) and value.strip().lstrip("-").isdigit() else value

@@ -11,7 +11,7 @@ from robot.api.exceptions import SkipExecution
 
 from ..emulator import retry_after_violations
 from ..errors import PROVIDER_NAMES, LLMConfigurationError, LLMError
-from .base import LibraryComponent, load_json_argument
+from .base import LibraryComponent, integer_expected, load_json_argument
 
 MAX_RETRY_AFTER = timedelta(seconds=60)
 
@@ -166,7 +166,7 @@ class EmulatorKeywords(LibraryComponent):
         | Get LLM Request Count | == | 3 |
         """
         count = len(self._journal(alias))
-        expected = int(assertion_expected) if isinstance(assertion_expected, str) else assertion_expected
+        expected = integer_expected(assertion_expected)
         return verify_assertion(count, assertion_operator, expected, "LLM request count", message)
 
     @keyword("Get LLM Requests")
