@@ -12,6 +12,7 @@ from .context import LibraryContext
 from .errors import ConnectionLostError, DatabaseSetupError, PoolExhaustedError, WorkersFailedError
 from .logs import PlainTextDatabaseLog, ResultLogKeywords
 from .pools import PoolKeywords
+from .scripts import ScriptKeywords
 
 __all__ = [
     "ConnectionLostError",
@@ -36,7 +37,8 @@ class PostgresLibrary(DynamicCore):
     shows it masked. Every session is started with the libpq ``options`` parameter
     ``-c search_path=<suite schema> -c statement_timeout=<ms>`` and with ``connect_timeout``: the settings hold
     from the first statement and survive ``RESET ALL``. (A pooler such as PgBouncer in transaction mode must pass
-    start-up options through.) The suite schema comes from `Open Suite Namespace`.
+    start-up options through.) The suite schema comes from `Open Suite Namespace`. `Apply SQL Script` then
+    creates the tables from a SQL file of the repository, whatever the working directory.
 
     Import DatabaseLibrary with ``log_query_results=False`` next to this library; the library refuses to work
     otherwise, because DatabaseLibrary writes result cells into the log as raw HTML.
@@ -68,6 +70,7 @@ class PostgresLibrary(DynamicCore):
     | *** Test Cases ***
     | Stored Content Is Logged Escaped
     |     Connect To Run Database
+    |     Apply SQL Script    resources/sql/agent_state.sql
     |     ${rows} =    Query    SELECT content FROM agent_events    return_dict=True
     |     Log Result Table    ${rows}
     """
@@ -83,5 +86,6 @@ class PostgresLibrary(DynamicCore):
             ConcurrencyKeywords(self.context),
             PoolKeywords(self.context),
             ResultLogKeywords(self.context),
+            ScriptKeywords(self.context),
         ]
         super().__init__(components)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -15,7 +14,7 @@ from DatabaseLibrary import DatabaseLibrary
 from libraries.postgres_library import PostgresLibrary
 from libraries.services.runtime import Endpoints, Namespace
 
-AGENT_STATE_SQL = Path(__file__).resolve().parents[2] / "resources" / "sql" / "agent_state.sql"
+AGENT_STATE_SQL = "resources/sql/agent_state.sql"
 
 
 class Keywords:
@@ -25,8 +24,10 @@ class Keywords:
         self.library = library
 
     def __getattr__(self, name: str) -> Any:
+        keyword = next((known for known in self.library.keywords if known.lower().replace(" ", "_") == name), name)
+
         def call(*args: Any, **kwargs: Any) -> Any:
-            return self.library.run_keyword(name, list(args), kwargs)
+            return self.library.run_keyword(keyword, list(args), kwargs)
 
         return call
 
@@ -54,10 +55,10 @@ def admin(services: Endpoints) -> Iterator[psycopg.Connection]:
 
 
 @pytest.fixture
-def agent_state(postgres: Keywords, database_library: DatabaseLibrary) -> Keywords:
+def agent_state(postgres: Keywords) -> Keywords:
     """The agent-state schema applied in the test's namespace, with the default alias connected."""
     postgres.connect_to_run_database()
-    database_library.execute_sql_script(str(AGENT_STATE_SQL))
+    postgres.apply_sql_script(AGENT_STATE_SQL)
     return postgres
 
 
