@@ -26,7 +26,7 @@ class RecordingKeywords(LibraryComponent):
         | Ask LLM | Hello |
         | Stop LLM Cassette |
         """
-        path = Path(cassette) if Path(cassette).is_absolute() else DEFAULT_CASSETTE_DIR / cassette
+        path = _cassette_path(cassette)
         self.stop_llm_cassette()
         self.state.cassette = Cassette(path, mode)
         logger.info(f"LLM cassette '{path}' open to {mode}.")
@@ -55,7 +55,7 @@ class RecordingKeywords(LibraryComponent):
         Example:
         | LLM Cassette Should Not Contain Keys | ${OUTPUT_DIR}/greeting.yaml |
         """
-        path = Path(cassette) if Path(cassette).is_absolute() else DEFAULT_CASSETTE_DIR / cassette
+        path = _cassette_path(cassette)
         text = path.read_text(encoding="utf-8")
         leaks = [
             f"the key of connection '{c.alias}'"
@@ -66,3 +66,7 @@ class RecordingKeywords(LibraryComponent):
         if leaks:
             raise LLMError(f"Cassette '{path}' should hold no secrets but holds {', '.join(leaks)}.")
         logger.info(f"Cassette '{path}' holds no API key and no authorization header.")
+
+
+def _cassette_path(cassette: str) -> Path:
+    return Path(cassette) if Path(cassette).is_absolute() else DEFAULT_CASSETTE_DIR / cassette
