@@ -31,7 +31,6 @@ class _Clock:
 class _Adapter:
     """Runs one call through an SDK's raw-response API; subclasses build arguments and read answers."""
 
-    provider = ""
     request_id_header = ""
 
     def __init__(self, client: Any, *, emulated: bool) -> None:
@@ -66,7 +65,6 @@ class _Adapter:
 
 
 class OpenAIAdapter(_Adapter):
-    provider = "openai"
     request_id_header = "x-request-id"
 
     def _create(self, client: openai.OpenAI, arguments: dict[str, Any]) -> Any:
@@ -127,7 +125,6 @@ class OpenAIAdapter(_Adapter):
 
 
 class AnthropicAdapter(_Adapter):
-    provider = "anthropic"
     request_id_header = "request-id"
 
     def _create(self, client: anthropic.Anthropic, arguments: dict[str, Any]) -> Any:
