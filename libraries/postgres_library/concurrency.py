@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -113,7 +115,7 @@ class ConcurrencyKeywords(LibraryComponent):
             def work(index: int) -> None:
                 name = group.name(index)
                 with group.session(index) as session:
-                    for round_number in range(1, 1_000_000):
+                    for round_number in itertools.count(1):
                         contention.start_round()
                         with session.transaction():
                             row = session.execute(claim_statement, {**(parameters or {}), "worker": name}).fetchone()
@@ -166,6 +168,8 @@ class ConcurrencyKeywords(LibraryComponent):
         | ${outcome} = | Run Crossing Transactions | ${UPDATE_TASK_A} | ${UPDATE_TASK_B} |
         | Should Be Equal As Integers | ${outcome}[deadlocks] | 1 |
         """
+        if max_attempts < 1:
+            raise WorkersFailedError(f"max_attempts must be at least 1, got {max_attempts}.")
         settings = suite_session(statement_timeout=statement_timeout, connect_timeout=timedelta(seconds=5))
         orders = ((first_statement, second_statement), (second_statement, first_statement))
         took_first_lock = threading.Barrier(2, timeout=timeout.total_seconds())
@@ -214,7 +218,9 @@ def _wait_for_lock_wait(group: WorkerGroup, application_name: str, finished: thr
     )
 
 
-def _with_retries(attempt_once: Any, max_attempts: int, group: WorkerGroup, failures: Counter[str]) -> int:
+def _with_retries(
+    attempt_once: Callable[[int], None], max_attempts: int, group: WorkerGroup, failures: Counter[str]
+) -> int:
     delays = backoff_delays(first=0.05, cap=1.0, deadline=group.deadline)
     for attempt in range(1, max_attempts + 1):
         try:

@@ -12,7 +12,6 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, wait
-from typing import Any
 
 import psycopg
 
@@ -55,7 +54,7 @@ class WorkerGroup:
         with self._monitor_lock:
             return self._monitor.execute(_LOCK_WAITERS, (pattern or f"{self.prefix}%",)).fetchone()[0]
 
-    def run(self, work: Callable[[int], Any], on_failure: Callable[[], None] = lambda: None) -> list[Any]:
+    def run(self, work: Callable[[int], None], on_failure: Callable[[], None]) -> None:
         """Run ``work(index)`` in every worker thread; one failure stops the group and is reported."""
         with ThreadPoolExecutor(max_workers=self.size, thread_name_prefix=self.prefix) as pool:
             futures = [pool.submit(work, index) for index in range(self.size)]
@@ -66,7 +65,6 @@ class WorkerGroup:
                 wait(futures, timeout=10)
                 reason = _describe(errors[0]) if errors else "they did not finish before the timeout"
                 raise WorkersFailedError(f"{len(errors) or 'Some'} of {self.size} workers failed: {reason}")
-            return [future.result() for future in futures]
 
 
 class Contention:

@@ -13,8 +13,8 @@ DRIVER = "psycopg"
 
 
 class LibraryContext:
-    def __init__(self, database_library: Any = None) -> None:
-        self._database_library = database_library
+    def __init__(self) -> None:
+        self._database_library: Any = None
         self.sessions: dict[str, SessionSettings] = {}
         self.reconnects: dict[str, int] = {}
 

@@ -82,10 +82,7 @@ def test_crossing_transactions_without_retries_fail_clearly(agent_state, databas
         )
 
 
-def test_independent_statements_do_not_wait_for_a_deadlock(agent_state, database_library, run):
-    database_library.execute_sql_string(
-        "INSERT INTO agent_tasks (run_id, idempotency_key, description) VALUES ('r1', 'a', 'x')"
-    )
+def test_independent_statements_do_not_wait_for_a_deadlock(agent_state):
     outcome = agent_state.run_crossing_transactions("SELECT 1", "SELECT 2")
     assert outcome == {"deadlocks": 0, "attempts": 2}
 
@@ -114,3 +111,8 @@ def test_statement_timeout_bounds_a_worker_stuck_on_a_lock(agent_state, database
             agent_state.run_concurrent_increments(
                 f"{READ} FOR UPDATE", WRITE, run, workers=1, rounds=1, statement_timeout=timedelta(milliseconds=300)
             )
+
+
+def test_crossing_transactions_need_at_least_one_attempt(agent_state):
+    with pytest.raises(WorkersFailedError, match="max_attempts must be at least 1, got 0"):
+        agent_state.run_crossing_transactions("SELECT 1", "SELECT 2", max_attempts=0)
