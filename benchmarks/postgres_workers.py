@@ -34,7 +34,8 @@ WRITE = "UPDATE counter SET n = %(value)s WHERE id = 1"
 
 def raw_increments(url: str, workers: int, rounds: int) -> float:
     def work() -> None:
-        with psycopg.connect(url, options=f"-c search_path={SCHEMA}", autocommit=True) as connection:
+        options = f"-c search_path={SCHEMA} -c statement_timeout=30000"
+        with psycopg.connect(url, options=options, autocommit=True, connect_timeout=5) as connection:
             for _ in range(rounds):
                 with connection.transaction():
                     value = connection.execute(READ).fetchone()[0]
@@ -49,6 +50,29 @@ def raw_increments(url: str, workers: int, rounds: int) -> float:
     return time.perf_counter() - started
 
 
+def measure(url: str, workers: int, rounds: int) -> tuple[list[float], list[float], list[float]]:
+    """Seconds per alias connect, per raw psycopg run and per library run, in the benchmark schema."""
+    with psycopg.connect(url, autocommit=True, connect_timeout=5, options=f"-c search_path={SCHEMA}") as setup:
+        setup.execute("CREATE TABLE counter (id int PRIMARY KEY, n int)")
+        setup.execute("INSERT INTO counter VALUES (1, 0)")
+    runtime.push_namespace(Namespace(SCHEMA, "bench:"))
+    library = PostgresLibrary()
+    library.context._database_library = DatabaseLibrary(log_query_results=False)
+    connects = []
+    for _ in range(20):
+        started = time.perf_counter()
+        library.run_keyword("connect_to_run_database", [], {})
+        connects.append(time.perf_counter() - started)
+    library.context.database_library.disconnect_from_all_databases()
+    raw, ours = [], []
+    for _ in range(3):
+        raw.append(raw_increments(url, workers, rounds))
+        started = time.perf_counter()
+        library.run_keyword("run_concurrent_increments", [READ, WRITE], {"workers": workers, "rounds": rounds})
+        ours.append(time.perf_counter() - started)
+    return connects, raw, ours
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--workers", type=int, default=8)
@@ -58,30 +82,12 @@ def main() -> None:
     try:
         url = setting("DATABASE_URL") or endpoints_for(run, None, "redis://unused").database_url
         runtime.activate(endpoints_for(run, url, "redis://unused") if run else runtime.Endpoints(url, "redis://unused"))
-        with psycopg.connect(url, autocommit=True) as admin:
+        with psycopg.connect(url, autocommit=True, connect_timeout=5) as admin:
             admin.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(SCHEMA)))
-            admin.execute(sql.SQL("CREATE TABLE {}.counter (id int PRIMARY KEY, n int)").format(sql.Identifier(SCHEMA)))
-            admin.execute(sql.SQL("INSERT INTO {}.counter VALUES (1, 0)").format(sql.Identifier(SCHEMA)))
-            runtime.push_namespace(Namespace(SCHEMA, "bench:"))
-            library = PostgresLibrary()
-            library.context._database_library = DatabaseLibrary(log_query_results=False)
-            connects = []
-            for _ in range(20):
-                started = time.perf_counter()
-                library.run_keyword("connect_to_run_database", [], {})
-                connects.append(time.perf_counter() - started)
-            library.context.database_library.disconnect_from_all_databases()
-            raw, ours = [], []
-            for _ in range(3):
-                raw.append(raw_increments(url, arguments.workers, arguments.rounds))
-                started = time.perf_counter()
-                library.run_keyword(
-                    "run_concurrent_increments",
-                    [READ, WRITE],
-                    {"workers": arguments.workers, "rounds": arguments.rounds},
-                )
-                ours.append(time.perf_counter() - started)
-            admin.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(SCHEMA)))
+            try:
+                connects, raw, ours = measure(url, arguments.workers, arguments.rounds)
+            finally:
+                admin.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(SCHEMA)))
     finally:
         if run is not None:
             stop_run(run)
