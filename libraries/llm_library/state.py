@@ -182,6 +182,11 @@ class LLMState:
         logger.info(_summary(record))
         logger.debug(f"Full answer: {record.text}")
 
+    def last_call(self) -> CallRecord:
+        if self.last is None:
+            raise LLMError("No LLM call has succeeded in this test yet: call Ask LLM (or another call keyword) first.")
+        return self.last
+
     def test_cost(self) -> float:
         return sum(call.cost_usd or 0.0 for call in self.test_calls)
 

@@ -163,7 +163,8 @@ class CallKeywords(LibraryComponent):
         Example:
         | Get Last LLM Answer | contains | Paris |
         """
-        return verify_assertion(self._last().text, assertion_operator, assertion_expected, "LLM answer", message)
+        text = self.state.last_call().text
+        return verify_assertion(text, assertion_operator, assertion_expected, "LLM answer", message)
 
     @keyword("Get Last LLM Call")
     def get_last_llm_call(self) -> dict[str, Any]:
@@ -177,7 +178,7 @@ class CallKeywords(LibraryComponent):
         | ${call} = | Get Last LLM Call |
         | Should Be True | ${call}[output_tokens] > 0 |
         """
-        return self._last().as_dict()
+        return self.state.last_call().as_dict()
 
     @keyword("Get Last LLM Finish Reason")
     def get_last_llm_finish_reason(
@@ -191,7 +192,7 @@ class CallKeywords(LibraryComponent):
         Example:
         | Get Last LLM Finish Reason | == | stop |
         """
-        reason = self._last().finish_reason or ""
+        reason = self.state.last_call().finish_reason or ""
         return verify_assertion(reason, assertion_operator, assertion_expected, "Finish reason", message)
 
     @keyword("Get Last LLM Retry Count")
@@ -206,18 +207,13 @@ class CallKeywords(LibraryComponent):
         Example:
         | Get Last LLM Retry Count | == | 2 |
         """
-        retries = self._last().retries
+        retries = self.state.last_call().retries
         expected = integer_expected(assertion_expected)
         return verify_assertion(retries, assertion_operator, expected, "Retry count", message)
 
     def _call(self, request: LLMRequest, alias: str | None, timeout: timedelta | None, retries: int | None):
         seconds = timeout.total_seconds() if timeout is not None else None
         return self.state.call(request, alias, timeout=seconds, max_retries=retries)
-
-    def _last(self) -> CallRecord:
-        if self.state.last is None:
-            raise LLMError("No LLM call has succeeded in this test yet: call Ask LLM (or another call keyword) first.")
-        return self.state.last
 
 
 def _user(prompt: str) -> dict[str, str]:

@@ -24,9 +24,7 @@ class CostKeywords(LibraryComponent):
         Example:
         | Get LLM Call Cost | > | 0 |
         """
-        if self.state.last is None:
-            raise LLMError("No LLM call has succeeded in this test yet, so it has no cost.")
-        cost = self.state.last.cost_usd or 0.0
+        cost = self.state.last_call().cost_usd or 0.0
         return float_str_verify_assertion(cost, assertion_operator, assertion_expected, "LLM call cost", message)
 
     @keyword("Get LLM Test Cost")
