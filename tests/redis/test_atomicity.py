@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 
 from libraries.redis_library.errors import RedisLibraryError, TransactionAborted
@@ -79,3 +82,25 @@ def test_lua_script_gets_prefixed_keys_and_runs_atomically(library, raw, namespa
     assert raw.get(f"{namespace.key_prefix}job:1") == "agent-a"
     with pytest.raises(RedisLibraryError, match=r"No Redis script named 'other'.*registered: claim"):
         library.run_redis_script("other")
+
+
+def test_concurrent_updates_fail_within_their_timeout_and_the_workers_stop(library):
+    release = threading.Event()
+    threads_before = threading.active_count()
+
+    def stuck(value):
+        release.wait(10)
+        return int(value or 0) + 1
+
+    started = time.monotonic()
+    try:
+        with pytest.raises(TransactionAborted, match=r"key 'done' did not end within 200ms"):
+            library.run_concurrent_optimistic_updates("done", stuck, workers=2, updates_per_worker=5, timeout="200 ms")
+        assert time.monotonic() - started < 5
+    finally:
+        release.set()
+    deadline = time.monotonic() + 5
+    while threading.active_count() > threads_before and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert threading.active_count() == threads_before
+    assert library.get_redis_counter("done") <= 2

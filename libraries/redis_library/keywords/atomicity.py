@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import json
 import math
+import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as WorkersTimedOut
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from datetime import timedelta
 from typing import Any
 
@@ -191,6 +191,7 @@ class AtomicityKeywords(LibraryComponent):
         each update with `Update Redis Value Optimistically`, to put optimistic locking under contention.
 
         Returns a dictionary with the number of ``updates`` made and the ``retries`` the contention caused.
+        Fails when the workers have not finished within ``timeout``; they then stop after their current update.
 
         Example:
         | ${result} = | `Run Concurrent Optimistic Updates` | jobs:done | int(value or 0) + 1 | workers=4 |
@@ -199,21 +200,27 @@ class AtomicityKeywords(LibraryComponent):
         connection = self.connection(alias)
         function = as_function(update)
         full_key = connection.key(key)
+        stop = threading.Event()
 
         def worker() -> int:
-            return sum(
-                optimistic_update(connection.client, full_key, function, max_retries)[1]
-                for _ in range(updates_per_worker)
-            )
+            retries = 0
+            for _ in range(updates_per_worker):
+                if stop.is_set():
+                    break
+                retries += optimistic_update(connection.client, full_key, function, max_retries)[1]
+            return retries
 
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            futures = [pool.submit(worker) for _ in range(workers)]
-            try:
-                retries = sum(connection.run("WATCH/EXEC", None, future.result, seconds(timeout)) for future in futures)
-            except WorkersTimedOut:
-                raise TransactionAborted(
-                    f"Concurrent updates of Redis key '{key}' did not end within {duration(timeout)}."
-                ) from None
+        pool = ThreadPoolExecutor(max_workers=workers)
+        futures = [pool.submit(worker) for _ in range(workers)]
+        _, running = wait(futures, timeout=seconds(timeout), return_when=FIRST_EXCEPTION)
+        stop.set()
+        pool.shutdown(wait=False)
+        failed = [future for future in futures if future.done() and future.exception() is not None]
+        if failed:
+            connection.run("WATCH/EXEC", None, failed[0].result)
+        if running:
+            raise TransactionAborted(f"Concurrent updates of Redis key '{key}' did not end within {duration(timeout)}.")
+        retries = sum(future.result() for future in futures)
         result = {"updates": workers * updates_per_worker, "retries": retries}
         connection.log("OPTIMISTIC SET", key, f" {result['updates']} updates from {workers} workers, {retries} retries")
         return result
