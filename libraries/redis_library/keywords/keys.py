@@ -175,5 +175,5 @@ class KeyKeywords(LibraryComponent):
             if time.monotonic() >= deadline:
                 state = "it has no TTL" if left == -1 else f"{left} ms left"
                 raise RedisExpectationFailed(f"Redis key '{key}' did not expire within {duration(timeout)}: {state}.")
-            time.sleep(min(RETRY_PAUSE, max(left, 1) / 1000))
+            time.sleep(RETRY_PAUSE if left == -1 else min(RETRY_PAUSE, max(left, 1) / 1000))
         connection.log("EXPIRED", key)
