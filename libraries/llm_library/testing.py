@@ -43,7 +43,8 @@ class PrivateEmulator:
                 if httpx2.get(f"{self.url}/health", timeout=1.0).status_code == 200:
                     return
             except httpx2.HTTPError:
-                time.sleep(0.05)
+                pass
+            time.sleep(0.05)
         raise RuntimeError(f"llmock did not answer {self.url}/health within {START_DEADLINE_S} s")
 
     def stop(self) -> None:
