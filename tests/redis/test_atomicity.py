@@ -14,6 +14,8 @@ def test_pipeline_returns_results_and_refuses_reads_while_open(library):
     library.increment_redis_counter("n")
     with pytest.raises(RedisLibraryError, match=r"cannot read while a pipeline is open"):
         library.get_redis_value("a")
+    with pytest.raises(RedisLibraryError, match=r"^Redis Key Should Not Exist cannot read"):
+        library.redis_key_should_not_exist("a")
 
     assert library.execute_redis_pipeline() == [True, 1]
     assert library.get_redis_value("a") == "1"

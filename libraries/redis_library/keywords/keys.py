@@ -25,7 +25,7 @@ class KeyKeywords(LibraryComponent):
         | `Redis Key Should Exist` | agent:1:status |
         | `Redis Key Should Exist` | result:7 | retry_timeout=5 s |
         """
-        self._expect_existence(key, True, message, retry_timeout, alias)
+        self._expect_existence("Redis Key Should Exist", key, True, message, retry_timeout, alias)
 
     @keyword
     def redis_key_should_not_exist(
@@ -36,11 +36,11 @@ class KeyKeywords(LibraryComponent):
         Example:
         | `Redis Key Should Not Exist` | agent:1:lock |
         """
-        self._expect_existence(key, False, message, retry_timeout, alias)
+        self._expect_existence("Redis Key Should Not Exist", key, False, message, retry_timeout, alias)
 
-    def _expect_existence(self, key, wanted, message, retry_timeout, alias) -> None:
+    def _expect_existence(self, keyword, key, wanted, message, retry_timeout, alias) -> None:
         connection = self.connection(alias)
-        client = connection.reader("Redis Key Should Exist")
+        client = connection.reader(keyword)
 
         def attempt() -> None:
             found = bool(connection.run("EXISTS", key, client.exists))

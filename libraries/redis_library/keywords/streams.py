@@ -4,6 +4,7 @@ import time
 from datetime import timedelta
 from typing import Any
 
+import redis
 from assertionengine import AssertionOperator, int_str_verify_assertion
 from robot.api.deco import keyword
 
@@ -124,12 +125,14 @@ class StreamKeywords(LibraryComponent):
         | @{pending} = | `Get Pending Stream Entries` | stream:tasks | workers | consumer=agent-a |
         """
         connection = self.connection(alias)
-        pending = self._pending(connection, key, group, consumer)
+        client = connection.reader("Get Pending Stream Entries")
+        pending = self._pending(connection, client, key, group, consumer)
         connection.log("XPENDING", key, f" {group} -> {len(pending)} entries")
         return pending
 
-    def _pending(self, connection: RedisConnection, key: str, group: str, consumer: str | None) -> list[dict]:
-        client = connection.reader("Get Pending Stream Entries")
+    def _pending(
+        self, connection: RedisConnection, client: redis.Redis, key: str, group: str, consumer: str | None
+    ) -> list[dict]:
         raw = connection.run(
             "XPENDING", key, client.xpending_range, group, "-", "+", PENDING_LIMIT, consumername=consumer,
             expects="stream",
@@ -163,10 +166,11 @@ class StreamKeywords(LibraryComponent):
         | `Get Pending Stream Entry Count` | stream:tasks | workers | == | 0 | retry_timeout=5 s |
         """
         connection = self.connection(alias)
+        client = connection.reader("Get Pending Stream Entry Count")
         owner = f" of consumer '{consumer}'" if consumer else ""
 
         def attempt() -> int:
-            count = len(self._pending(connection, key, group, consumer))
+            count = len(self._pending(connection, client, key, group, consumer))
             label = f"Pending entries of group '{group}'{owner} on stream '{key}'"
             return int_str_verify_assertion(count, assertion_operator, assertion_expected, label, message or "")
 
@@ -192,9 +196,10 @@ class StreamKeywords(LibraryComponent):
         | `Wait Until Pending Stream Entries Are Idle` | stream:tasks | workers | 100 ms | consumer=agent-a |
         """
         connection = self.connection(alias)
+        client = connection.reader("Wait Until Pending Stream Entries Are Idle")
         wanted, deadline = seconds(idle_time), time.monotonic() + seconds(timeout)
         while True:
-            pending = self._pending(connection, key, group, consumer)
+            pending = self._pending(connection, client, key, group, consumer)
             if pending and all(entry["idle"] >= wanted for entry in pending):
                 connection.log("XPENDING", key, f" {len(pending)} entries idle >= {duration(idle_time)}")
                 return pending
