@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from assertionengine import AssertionOperator as Op
 
-from libraries.redis_library.errors import KeyMissing, RedisExpectationFailed, WrongType
+from libraries.redis_library.errors import KeyMissing, RedisExpectationFailed, RedisLibraryError, WrongType
 
 
 def test_getter_asserts_inline_and_returns_the_value(library):
@@ -52,6 +52,8 @@ def test_json_document_round_trips_as_dict(library):
 
     assert library.get_json_document("agent:5:plan", Op["=="], '{"goal": "summarise", "steps": [1, 2], "done": false}')
     assert library.get_json_document("agent:5:plan") == plan
+    with pytest.raises(RedisLibraryError, match=r"^assertion_expected for key 'agent:5:plan' is not valid JSON"):
+        library.get_json_document("agent:5:plan", Op["=="], "{goal: summarise}")
 
 
 def test_counter_counts_from_zero_and_compares_numbers(library):

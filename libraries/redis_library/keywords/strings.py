@@ -21,6 +21,13 @@ def milliseconds(ttl: timedelta | None) -> int | None:
     return value
 
 
+def json_argument(text: str, argument: str, key: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError as error:
+        raise RedisLibraryError(f"{argument} for key '{key}' is not valid JSON: {error}") from None
+
+
 class StringKeywords(LibraryComponent):
     @keyword
     def set_redis_value(
@@ -147,10 +154,7 @@ class StringKeywords(LibraryComponent):
         | `Set JSON Document` | agent:1:plan | {"step": 1} | ttl=10 s |
         """
         if isinstance(document, str):
-            try:
-                document = json.loads(document)
-            except ValueError as error:
-                raise RedisLibraryError(f"document for key '{key}' is not valid JSON: {error}") from None
+            document = json_argument(document, "document", key)
         text = json.dumps(document, ensure_ascii=False)
         connection = self.connection(alias)
         connection.run("SET", key, connection.writer.set, text, px=milliseconds(ttl), expects="string")
@@ -180,7 +184,7 @@ class StringKeywords(LibraryComponent):
         client = connection.reader("Get JSON Document")
         expected = assertion_expected
         if isinstance(expected, str) and assertion_operator in (AssertionOperator["=="], AssertionOperator["!="]):
-            expected = json.loads(expected)
+            expected = json_argument(expected, "assertion_expected", key)
 
         def attempt() -> Any:
             text = connection.run("GET", key, client.get, expects="string")
