@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -30,7 +29,7 @@ import openai
 
 from libraries.llm_library import LLMLibrary
 from libraries.llm_library.pricing import PriceTable, Usage
-from libraries.llm_library.testing import PrivateEmulator
+from libraries.llm_library.testing import PrivateEmulator, robot_env
 from libraries.services import runtime
 
 REPO = Path(__file__).resolve().parents[1]
@@ -77,8 +76,7 @@ def latency(url: str, calls: int) -> None:
 
 
 def real_run_requests(url: str) -> list[dict]:
-    env = {k: v for k, v in os.environ.items() if not k.endswith(("_API_KEY", "_BASE_URL")) and k != "LLM_MODE"}
-    env.update(
+    env = robot_env(
         OPENAI_API_KEY="sk-benchmark-fake",
         ANTHROPIC_API_KEY="sk-benchmark-fake",
         OPENAI_BASE_URL=f"{url}/v1",

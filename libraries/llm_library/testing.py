@@ -1,7 +1,8 @@
-"""A throwaway llmock emulator of its own, for pytest and benchmarks (Robot runs use the run's emulator)."""
+"""For pytest and benchmarks: a throwaway llmock emulator of its own, and a clean environment for child Robot runs."""
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -60,3 +61,9 @@ class PrivateEmulator:
 
     def __exit__(self, *_: object) -> None:
         self.stop()
+
+
+def robot_env(**extra: str) -> dict[str, str]:
+    """This environment without provider keys, base URLs and ``LLM_MODE``, plus ``extra``: for a child Robot run."""
+    env = {k: v for k, v in os.environ.items() if not k.endswith(("_API_KEY", "_BASE_URL")) and k != "LLM_MODE"}
+    return {**env, **extra}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -45,8 +44,3 @@ def library(llm_runtime: runtime.Endpoints) -> Iterator[LLMLibrary]:
     lib.state.close_all()
     if lib.state.cassette is not None:
         lib.state.cassette.close()
-
-
-def robot_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.endswith(("_API_KEY", "_BASE_URL")) and k != "LLM_MODE"}
-    return {**env, **extra}

@@ -13,7 +13,7 @@ from robot.api.types import Secret
 from libraries.llm_library import LLMError, LLMLibrary
 from libraries.llm_library.errors import LLMConfigurationError
 from libraries.llm_library.recording import mode_from
-from tests.llm.conftest import robot_env
+from libraries.llm_library.testing import robot_env
 
 REPO = Path(__file__).resolve().parents[2]
 

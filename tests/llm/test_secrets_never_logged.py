@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from robot.api import ExecutionResult
 
-from tests.llm.conftest import robot_env
+from libraries.llm_library.testing import robot_env
 
 REPO = Path(__file__).resolve().parents[2]
 RUN_DEADLINE_S = 600
