@@ -6,9 +6,10 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from robot.api.exceptions import SkipExecution
 from robot.api.types import Secret
 
-from libraries.llm_library import LLMError, StreamBreak
+from libraries.llm_library import LLMConfigurationError, LLMError, StreamBreak
 from libraries.llm_library.emulator import EmulatorControl
 from libraries.llm_library.errors import describe_failure
 
@@ -99,24 +100,18 @@ def test_an_unknown_exception_keeps_its_class_name():
 
 
 def test_scripting_against_a_real_connection_skips_with_the_reason(library, emulator_url):
-    from robot.api.exceptions import SkipExecution
-
     library.connect_to_llm("openai", api_key=Secret("sk-fake-for-skip"), base_url=f"{emulator_url}/v1")
     with pytest.raises(SkipExecution, match="Needs the LLM emulator: connection 'default' talks to the real OpenAI"):
         library.llm_will_fail(429)
 
 
 def test_a_plain_text_key_is_refused_without_echoing_it(library):
-    from libraries.llm_library.errors import LLMConfigurationError
-
     with pytest.raises(LLMConfigurationError, match="api_key must be a Secret") as failure:
         library.connect_to_llm("openai", api_key="sk-plain-text")
     assert "sk-plain-text" not in str(failure.value)
 
 
 def test_temperature_on_anthropic_is_refused_before_sending(library):
-    from libraries.llm_library.errors import LLMConfigurationError
-
     library.connect_to_llm("anthropic")
     with pytest.raises(LLMConfigurationError, match="temperature is not a parameter of the Anthropic Messages API"):
         library.ask_llm("hello", temperature=0.2)
