@@ -26,6 +26,11 @@ def seconds(value: timedelta | float | str | None) -> float | None:
     return value.total_seconds() if isinstance(value, timedelta) else timestr_to_secs(value)
 
 
+def seconds_or(value: timedelta | float | str | None, default: float | None) -> float | None:
+    """``value`` in seconds, or ``default`` when it is not given."""
+    return default if value is None else seconds(value)
+
+
 def duration(value: timedelta | float | None) -> str:
     """``0:00:00.5`` as ``500ms``, for logs and failure messages."""
     return "no limit" if value is None else secs_to_timestr(seconds(value), compact=True)
@@ -50,7 +55,7 @@ class LibraryComponent:
         return self.library.connections.get(alias)
 
     def retry_seconds(self, retry_timeout: timedelta | None) -> float:
-        return seconds(retry_timeout) if retry_timeout is not None else self.library.retry_timeout
+        return seconds_or(retry_timeout, self.library.retry_timeout)
 
     def poll(self, attempt: Callable[[], T], retry_timeout: timedelta | None) -> T:
         """Run ``attempt`` until it stops failing an expectation or ``retry_timeout`` has passed."""

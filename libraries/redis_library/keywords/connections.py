@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 import redis
@@ -10,7 +11,7 @@ from robot.api.types import Secret
 
 from libraries.services import runtime
 
-from ..base import LibraryComponent, seconds
+from ..base import LibraryComponent, seconds_or
 from ..connection import DEFAULT_ALIAS, RedisConnection, retry_policy
 from ..errors import RedisLibraryError, RedisUnavailable, seconds_text
 
@@ -45,10 +46,8 @@ class ConnectionKeywords(LibraryComponent):
         | `Connect To Redis` | socket_timeout=1 s | alias=observer |
         | `Connect To Redis` | prefix=${EMPTY} | alias=raw |
         """
-        url = runtime.endpoints().redis_url
-        return self._connect(
-            url, None, None, prefix, socket_timeout, socket_connect_timeout, retries, decode_responses, alias
-        )
+        options = self._options(socket_timeout, socket_connect_timeout, retries, decode_responses)
+        return self._connect(runtime.endpoints().redis_url, options, prefix, alias)
 
     @keyword("Connect To Redis From URL")
     def connect_to_redis_from_url(
@@ -74,50 +73,43 @@ class ConnectionKeywords(LibraryComponent):
         | `Connect To Redis From URL` | redis://cache.test:6379/1 | alias=cache |
         | `Connect To Redis From URL` | ${REDIS_URL} | password=${REDIS_PASSWORD} | socket_timeout=2 s |
         """
-        return self._connect(
-            reveal(url), reveal(password), db, prefix, socket_timeout, socket_connect_timeout, retries,
-            decode_responses, alias,
-        )  # fmt: skip
+        options = self._options(socket_timeout, socket_connect_timeout, retries, decode_responses)
+        if password is not None:
+            options["password"] = reveal(password)
+        if db is not None:
+            options["db"] = db
+        return self._connect(reveal(url), options, prefix, alias)
 
-    def _connect(
+    def _options(
         self,
-        url: str | None,
-        password: str | None,
-        db: int | None,
-        prefix: str | None,
         socket_timeout: timedelta | None,
         socket_connect_timeout: timedelta | None,
         retries: int | None,
         decode_responses: bool,
-        alias: str | None,
-    ) -> str:
+    ) -> dict[str, Any]:
+        """redis-py client options; what is not given comes from the library import settings."""
+        library = self.library
+        return {
+            "socket_timeout": seconds_or(socket_timeout, library.socket_timeout),
+            "socket_connect_timeout": seconds_or(socket_connect_timeout, library.socket_connect_timeout),
+            "retry": retry_policy(library.retries if retries is None else retries),
+            "decode_responses": decode_responses,
+        }
+
+    def _connect(self, url: str | None, options: dict[str, Any], prefix: str | None, alias: str | None) -> str:
         if not url or urlsplit(url).scheme not in URL_SCHEMES:
             raise RedisLibraryError(
                 f"Redis url must start with redis://, rediss:// or unix://, got '{runtime.mask_url(url)}'."
             )
-        library = self.library
-        read_timeout = seconds(socket_timeout) if socket_timeout is not None else library.socket_timeout
-        options = {
-            "socket_timeout": read_timeout,
-            "socket_connect_timeout": (
-                seconds(socket_connect_timeout)
-                if socket_connect_timeout is not None
-                else library.socket_connect_timeout
-            ),
-            "retry": retry_policy(library.retries if retries is None else retries),
-            "decode_responses": decode_responses,
-        }
-        if password is not None:
-            options["password"] = password
-        if db is not None:
-            options["db"] = db
         try:
             client = redis.Redis.from_url(url, **options)
         except ValueError as error:
             raise RedisLibraryError(f"Redis url '{runtime.mask_url(url)}' is not valid: {error}") from None
-        connection = RedisConnection(alias or DEFAULT_ALIAS, client, runtime.mask_url(url), read_timeout, prefix)
+        connection = RedisConnection(
+            alias or DEFAULT_ALIAS, client, runtime.mask_url(url), options["socket_timeout"], prefix
+        )
         version = self._check(connection)
-        library.connections.add(connection)
+        self.library.connections.add(connection)
         namespace = f"'{prefix}'" if prefix is not None else f"the suite namespace (now '{connection.prefix}')"
         connection.log("CONNECT", detail=f" {connection.display_url}: Redis {version}, keys prefixed with {namespace}")
         return version
