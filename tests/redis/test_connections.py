@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+import redis
 from robot.api.types import Secret
 
 from libraries.redis_library import RedisLibrary
@@ -77,3 +78,18 @@ def test_values_are_decoded_unless_asked_otherwise(library):
 
     assert library.get_redis_value("k") == "välue"
     assert library.get_redis_value("k", alias="bytes") == "välue".encode()
+
+
+def test_db_argument_overrides_the_database_in_the_url(private_redis):
+    library = RedisLibrary(retries=0)
+    assert private_redis.url.endswith("/0")
+    library.connect_to_redis_from_url(private_redis.url, db=2, prefix="")
+    library.set_redis_value("k", "in db 2")
+    library.disconnect_from_all_redis()
+
+    db0, db2 = (
+        redis.Redis.from_url(private_redis.url[:-1] + db, decode_responses=True, socket_timeout=2) for db in "02"
+    )
+    assert (db0.get("k"), db2.get("k")) == (None, "in db 2")
+    db0.close()
+    db2.close()

@@ -16,6 +16,7 @@ from ..connection import DEFAULT_ALIAS, RedisConnection, retry_policy
 from ..errors import RedisLibraryError, RedisUnavailable, seconds_text
 
 URL_SCHEMES = ("redis", "rediss", "unix")
+OVERRIDES = ("password", "db")
 
 
 def reveal(value: str | Secret | None) -> str | None:
@@ -105,6 +106,8 @@ class ConnectionKeywords(LibraryComponent):
             client = redis.Redis.from_url(url, **options)
         except ValueError as error:
             raise RedisLibraryError(f"Redis url '{runtime.mask_url(url)}' is not valid: {error}") from None
+        # redis-py lets the URL win; password= and db= of Connect To Redis From URL are meant to override it
+        client.connection_pool.connection_kwargs.update({name: options[name] for name in OVERRIDES if name in options})
         connection = RedisConnection(
             alias or DEFAULT_ALIAS, client, runtime.mask_url(url), options["socket_timeout"], prefix
         )
