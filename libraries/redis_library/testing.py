@@ -23,6 +23,7 @@ from libraries.services.embedded import Server, start_redis
 from libraries.services.processes import terminate
 
 from .base import duration, seconds
+from .errors import RedisLibraryError
 
 
 class PrivateRedis:
@@ -64,7 +65,7 @@ class StoppableRedis:
     def make_private_redis_stop_answering(self) -> None:
         """Freezes the private server (SIGSTOP): connections stay open, commands get no answer."""
         if self._server is None:
-            raise RuntimeError("No private Redis is running: run Start Private Redis first.")
+            raise RedisLibraryError("No private Redis is running: run Start Private Redis first.")
         self._server.freeze()
 
     @keyword
