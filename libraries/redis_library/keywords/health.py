@@ -46,9 +46,7 @@ class HealthKeywords(LibraryComponent):
         """
         connection = self.connection(alias)
         client = connection.reader("Get Redis Info")
-        info = (
-            connection.run("INFO", None, client.info, section) if section else connection.run("INFO", None, client.info)
-        )
+        info = connection.run("INFO", None, client.info, section or None)
         connection.log("INFO", detail=f" {section or 'default'} -> {len(info)} fields")
         return info
 
