@@ -67,6 +67,8 @@ def test_optimistic_update_gives_up_after_max_retries(library, raw, namespace):
 
     with pytest.raises(TransactionAborted, match=r"'n' gave up after 2 retries"):
         library.update_redis_value_optimistically("n", always_interfere, max_retries=2)
+    with pytest.raises(TransactionAborted, match=r"^Optimistic update of Redis key 'n' gave up after 1 retries"):
+        library.run_concurrent_optimistic_updates("n", always_interfere, workers=1, max_retries=1)
 
 
 def test_concurrent_optimistic_updates_lose_nothing(library):

@@ -26,7 +26,9 @@ def as_function(update: Update) -> Callable[[Any], Any]:
     return lambda value: eval(code, {"json": json, "math": math}, {"value": value})
 
 
-def optimistic_update(client: redis.Redis, full_key: str, update: Callable[[Any], Any], max_retries: int) -> tuple:
+def optimistic_update(
+    client: redis.Redis, key: str, full_key: str, update: Callable[[Any], Any], max_retries: int
+) -> tuple:
     """WATCH, read, compute, MULTI/SET/EXEC; again when another client changed the key. Returns (value, retries)."""
     with client.pipeline(transaction=True) as pipe:
         for retries in range(max_retries + 1):
@@ -39,7 +41,10 @@ def optimistic_update(client: redis.Redis, full_key: str, update: Callable[[Any]
                 return new_value, retries
             except redis.exceptions.WatchError:
                 continue
-    raise TransactionAborted(f"gave up after {max_retries} retries: other clients kept changing the key")
+    raise TransactionAborted(
+        f"Optimistic update of Redis key '{key}' gave up after {max_retries} retries: "
+        "other clients kept changing the key."
+    )
 
 
 class AtomicityKeywords(LibraryComponent):
@@ -164,14 +169,11 @@ class AtomicityKeywords(LibraryComponent):
         """
         connection = self.connection(alias)
         function = as_function(update)
-        try:
-            value, retries = connection.run(
-                "WATCH/EXEC",
-                key,
-                lambda full_key: optimistic_update(connection.client, full_key, function, max_retries),
-            )
-        except TransactionAborted as error:
-            raise TransactionAborted(f"Optimistic update of Redis key '{key}' {error}.") from None
+        value, retries = connection.run(
+            "WATCH/EXEC",
+            key,
+            lambda full_key: optimistic_update(connection.client, key, full_key, function, max_retries),
+        )
         connection.log("OPTIMISTIC SET", key, f" = {shorten(value)} after {retries} retries")
         return {"value": value, "retries": retries}
 
@@ -207,7 +209,7 @@ class AtomicityKeywords(LibraryComponent):
             for _ in range(updates_per_worker):
                 if stop.is_set():
                     break
-                retries += optimistic_update(connection.client, full_key, function, max_retries)[1]
+                retries += optimistic_update(connection.client, key, full_key, function, max_retries)[1]
             return retries
 
         pool = ThreadPoolExecutor(max_workers=workers)
