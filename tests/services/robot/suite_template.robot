@@ -9,7 +9,7 @@ Suite Teardown    Close Suite Namespace
 
 
 *** Variables ***
-${HOLD_SUITE}           ${EMPTY}
+${HOLD_SUITE}         ${EMPTY}
 ${HOLD_UNTIL}         ${EMPTY}
 ${FAIL_ON_PURPOSE}    ${FALSE}
 
