@@ -59,7 +59,8 @@ def test_servers_die_with_a_killed_supervisor_and_the_sweep_removes_the_rest(own
 
     os.kill(supervisor.pid, signal.SIGKILL)
 
-    assert wait_until(lambda: not processes_of_run(run.run_id), timeout=10)
+    # An exiting process shows no command line before it is a zombie: wait for the supervisor itself.
+    assert wait_until(lambda: not supervisor.is_alive() and not processes_of_run(run.run_id), timeout=10)
     assert run.run_id in sweep_dead_runs()
     assert not Path(run.run_dir).exists()
 
@@ -68,4 +69,4 @@ def test_a_service_that_cannot_start_fails_the_start_clearly_and_leaves_nothing(
     before = set(runs_root().iterdir())
     with pytest.raises(StartupError, match="no-such-service"):
         start_run(["redis", "no-such-service"], owner)
-    assert set(runs_root().iterdir()) == before
+    assert set(runs_root().iterdir()) <= before  # the start may also sweep runs that died before it
