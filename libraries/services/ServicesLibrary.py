@@ -16,7 +16,13 @@ from .namespaces import NamespaceStore, namespace_for
 from .processes import ProcessId
 from .reachability import require_reachable
 from .runtime import Namespace, mask_url
-from .settings import embedded_services_needed, guard_test_targets, namespace_max_age, setting
+from .settings import (
+    check_url_shapes,
+    embedded_services_needed,
+    guard_test_targets,
+    namespace_max_age,
+    setting,
+)
 
 __all__ = ["ServicesLibrary"]
 
@@ -77,6 +83,7 @@ class ServicesLibrary:
             return
         database_url, redis_url = setting("DATABASE_URL"), setting("REDIS_URL")
         max_age = namespace_max_age()
+        check_url_shapes(database_url, redis_url)
         guard_test_targets(database_url, redis_url)
         require_reachable(database_url, redis_url)
         self._run, first_process = self._start_or_join(embedded_services_needed())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import unquote, urlsplit
 
 from .namespaces import connect_postgres, connect_redis
 from .runtime import mask_url
@@ -43,6 +44,9 @@ def _problem(setting: str, url: str, error: BaseException) -> str:
     server, default_port = ("PostgreSQL", 5432) if setting == "DATABASE_URL" else ("Redis", 6379)
     cause = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
     cause = cause.rsplit("failed: ", 1)[-1].replace(url, mask_url(url))
+    password = urlsplit(url).password
+    for secret in {password, unquote(password or "")} - {None, ""}:
+        cause = cause.replace(secret, "***")
     return (
         f"{setting}: {server} at {host_and_port(url, default_port)} is not reachable ({cause}). "
         f"Start that server or fix {setting}; unset it to use the embedded {server}."

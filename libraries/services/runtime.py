@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit, urlunsplit
 
 
 class ServicesNotReady(RuntimeError):
@@ -81,19 +80,29 @@ def schema() -> str | None:
 
 
 def mask_url(url: str | None) -> str:
-    """``postgresql://qa:s3cret@db:5432/x`` -> ``postgresql://qa:***@db:5432/x``; also masks ``?password=``."""
+    """``postgresql://qa:s3cret@db:5432/x`` -> ``postgresql://qa:***@db:5432/x``; also masks ``?password=``.
+
+    A value that is not a URL at all (``host=db password=…``, a typo) is hidden whole: it may hold a password.
+    """
     if not url:
         return str(url)
-    parts = urlsplit(url)
-    netloc = parts.netloc
-    if "@" in netloc:
-        credentials, host = netloc.rsplit("@", 1)
+    scheme, separator, rest = url.partition("://")
+    if not separator:
+        return "*** (hidden: not a URL)"
+    authority_end = min((rest.find(mark) for mark in "?#" if mark in rest), default=len(rest))
+    authority, tail = rest[:authority_end], rest[authority_end:]
+    if "@" in authority:
+        # Everything up to the last "@" is user information, also when an unencoded "/" split it.
+        credentials, host = authority.rsplit("@", 1)
         user, has_password, _ = credentials.partition(":")
-        netloc = f"{user}:***@{host}" if has_password else f"{user}@{host}"
-    query = "&".join(
-        f"{key}=***" if key.lower() in {"password", "pass", "pwd"} else pair
-        for pair in parts.query.split("&")
-        if pair
-        for key in [pair.split("=", 1)[0]]
-    )
-    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+        authority = f"{user.split('/')[0]}:***@{host}" if has_password else f"{user}@{host}"
+    query, hash_mark, fragment = tail.lstrip("?").partition("#") if tail.startswith("?") else ("", "", "")
+    if tail.startswith("?"):
+        query = "&".join(
+            f"{key}=***" if key.lower() in {"password", "pass", "pwd"} else pair
+            for pair in query.split("&")
+            if pair
+            for key in [pair.split("=", 1)[0]]
+        )
+        tail = f"?{query}{hash_mark}{fragment}"
+    return f"{scheme}://{authority}{tail}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import os
+import re
 from urllib.parse import urlsplit
 
 from robot.api.types import Secret
@@ -51,6 +52,43 @@ def namespace_max_age() -> float:
         raise ConfigurationError(
             f"{NAMESPACE_MAX_AGE}='{text}' is not a time: use e.g. '6 hours' or '30 min'."
         ) from None
+
+
+_URL_SHAPES = {
+    "DATABASE_URL": ("PostgreSQL", ("postgresql", "postgres"), "postgresql://user:password@host:5432/agents_test"),
+    "REDIS_URL": ("Redis", ("redis", "rediss", "unix"), "redis://:password@host:6379/0"),
+}
+
+
+def check_url_shapes(database_url: str | None, redis_url: str | None) -> None:
+    """Refuse a configured value that is not a URL of the expected kind, in one line that never shows the value.
+
+    A value that is not a URL may be a libpq string or a typo holding the password, so it is never echoed.
+    """
+    for name, url in (("DATABASE_URL", database_url), ("REDIS_URL", redis_url)):
+        if url:
+            _check_url_shape(name, url)
+
+
+def _check_url_shape(name: str, url: str) -> None:
+    server, schemes, example = _URL_SHAPES[name]
+    fix = f"write it as {example}, or unset {name} to use the embedded {server}."
+    scheme, separator, rest = url.partition("://")
+    if not separator or not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*", scheme):
+        raise ConfigurationError(f"{name} is not a URL (its value is not shown: it may hold a password): {fix}")
+    if scheme.lower() not in schemes:
+        expected = " or ".join(f"{known}://" for known in schemes)
+        raise ConfigurationError(f"{name} is a '{scheme}://' URL, not a {server} URL ({expected}): {fix}")
+    before_query = re.split(r"[?#]", rest, maxsplit=1)[0]
+    if "@" in before_query.split("/", 1)[-1] and "@" not in urlsplit(url).netloc:
+        raise ConfigurationError(
+            f"{name} ({mask_url(url)}) has a user or password with an unencoded '/', '?' or '#': "
+            f"percent-encode it (e.g. '/' as %2F), or {fix}"
+        )
+    try:
+        urlsplit(url).port  # noqa: B018 - parsing the port is the check
+    except ValueError:
+        raise ConfigurationError(f"{name} ({mask_url(url)}) has a port that is not a number: {fix}") from None
 
 
 def guard_test_targets(database_url: str | None, redis_url: str | None) -> None:

@@ -9,6 +9,7 @@ import subprocess
 import time
 
 import psycopg
+import pytest
 from psycopg import sql
 
 from libraries.services.lifecycle import runs_root
@@ -50,6 +51,27 @@ def test_a_closed_database_port_fails_within_10_seconds_and_hides_the_password(t
     assert failure and "is not reachable" in failure[0], done.stdout
     results = [path.read_text(errors="replace") for path in (tmp_path / "out").iterdir()]
     assert all("CanaryPassw0rd" not in text for text in [done.stdout, done.stderr, *results])
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "expected"),
+    [
+        ("DATABASE_URL", "host=db user=qa password=CanaryPassw0rd dbname=agents_test", "DATABASE_URL is not a URL"),
+        ("DATABASE_URL", "postgresql//qa:CanaryPassw0rd@db/agents_test", "DATABASE_URL is not a URL"),
+        ("DATABASE_URL", "mysql://qa:CanaryPassw0rd@db:3306/agents_test", "not a PostgreSQL URL (postgresql://"),
+        ("DATABASE_URL", "postgresql://qa:Canary/Passw0rd@db/agents_test", "percent-encode it"),
+        ("REDIS_URL", "CanaryPassw0rd@cache-test:6379", "REDIS_URL is not a URL"),
+    ],
+)
+def test_a_malformed_url_fails_in_one_line_without_its_password(tmp_path, setting, value, expected):
+    suites = make_suites(tmp_path, ["first"])
+    done = run(robot_command("robot", tmp_path / "out", suites), env={setting: value})
+
+    assert done.returncode != 0
+    failure = [line for line in done.stdout.splitlines() if expected in line]
+    assert failure and f"unset {setting}" in failure[0], done.stdout
+    results = [path.read_text(errors="replace") for path in (tmp_path / "out").iterdir()]
+    assert all("Canary" not in text for text in [done.stdout, done.stderr, *results])
 
 
 def test_pabot_processes_share_one_postgres_and_one_redis(tmp_path):

@@ -23,6 +23,8 @@ from .helpers import free_closed_port
             "postgresql://qa@db/agents_test?password=***&sslmode=off",
         ),
         ("redis://127.0.0.1:6379/0", "redis://127.0.0.1:6379/0"),
+        ("postgresql://qa:pa/s3cret@db/agents_test", "postgresql://qa:***@db/agents_test"),
+        ("host=db password=s3cret dbname=agents_test", "*** (hidden: not a URL)"),
     ],
 )
 def test_mask_url_hides_passwords(url, masked):
