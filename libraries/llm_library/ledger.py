@@ -37,9 +37,12 @@ class SpendLedger:
     Every read-modify-write holds an exclusive ``fcntl`` lock on ``<file>.lock``, so pabot workers add up.
     """
 
-    def __init__(self, path: Path | str, budget_usd: float) -> None:
+    def __init__(self, path: Path | str, budget_usd: float, *, create_directory: bool = True) -> None:
+        """``create_directory=False`` for the run-wide ledger: its directory is the run's, removed when the run
+        ends, and re-creating it would leave a directory behind that no run owns."""
         self.path = Path(path)
         self.budget_usd = budget_usd
+        self.create_directory = create_directory
 
     def totals(self) -> dict[str, float]:
         with self._locked() as totals:
@@ -62,7 +65,13 @@ class SpendLedger:
 
     @contextmanager
     def _locked(self, write: bool = False) -> Iterator[dict[str, float]]:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if self.create_directory:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        elif not self.path.parent.is_dir():
+            raise LLMConfigurationError(
+                f"The run's directory {self.path.parent} is gone, so the shared LLM spend cannot be read: the run's "
+                "services were stopped before this keyword ran. Call it before Tear Down Run Services."
+            )
         with open(f"{self.path}.lock", "a+") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             try:

@@ -132,7 +132,10 @@ class LLMState:
     @property
     def ledger(self) -> SpendLedger:
         if self._ledger is None:
-            self._ledger = SpendLedger(self.ledger_file or _default_ledger_path(), self.budget_usd)
+            if self.ledger_file:
+                self._ledger = SpendLedger(self.ledger_file, self.budget_usd)
+            else:
+                self._ledger = SpendLedger(_default_ledger_path(), self.budget_usd, create_directory=False)
         return self._ledger
 
     def use_ledger(self, path: str | None, budget_usd: float) -> None:

@@ -21,6 +21,7 @@ REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
 OWNER_FILE = "owner"
 START_TIMEOUT = 90.0
 STOP_TIMEOUT = 20.0
+OWNERLESS_GRACE = 5.0
 
 
 @dataclass(frozen=True)
@@ -101,18 +102,34 @@ def stop_run(run: Run) -> None:
 
 
 def sweep_dead_runs() -> list[str]:
-    """Stop servers and delete directories of runs whose supervisor is gone (killed with SIGKILL, machine crash)."""
+    """Stop servers and delete directories of runs whose supervisor is gone (killed with SIGKILL, machine crash).
+
+    Also deletes directories that no run owns any more: no supervisor and a dead or missing owner (for example a
+    directory a late writer re-created after its run ended).
+    """
     swept = []
     for run_dir in runs_root().iterdir():
-        supervisor_file = run_dir / SUPERVISOR_FILE
-        if supervisor_file.exists():
-            if ProcessId.parse(supervisor_file.read_text()).is_alive():
-                continue
-        elif time.time() - run_dir.stat().st_mtime < START_TIMEOUT:
-            continue  # a run that is starting right now
+        if not _is_abandoned(run_dir):
+            continue
         _remove_leftovers(run_dir)
         swept.append(run_dir.name)
     return swept
+
+
+def _is_abandoned(run_dir: Path) -> bool:
+    supervisor_file = run_dir / SUPERVISOR_FILE
+    try:
+        age = time.time() - run_dir.stat().st_mtime
+        if supervisor_file.exists():
+            return not ProcessId.parse(supervisor_file.read_text()).is_alive()
+        owner_file = run_dir / OWNER_FILE
+        if not owner_file.exists():
+            return age > OWNERLESS_GRACE  # start_run writes the owner right after creating the directory
+        return age > START_TIMEOUT or not ProcessId.parse(owner_file.read_text()).is_alive()
+    except OSError:
+        return False  # removed under our feet
+    except ValueError:
+        return age > OWNERLESS_GRACE  # a pid file being written right now, or a broken one
 
 
 def _remove_leftovers(run_dir: Path) -> None:

@@ -71,3 +71,11 @@ def test_a_real_call_over_budget_is_never_sent(library, emulator_url, tmp_path: 
         library.ask_llm("hello", alias="real")
     assert library.ask_llm("hello", alias="emulated")
     assert library.get_llm_run_spend()["real_calls"] == 0
+
+
+def test_the_run_wide_ledger_never_recreates_the_run_directory_after_the_run(tmp_path: Path):
+    gone = tmp_path / "run-that-ended"
+    ledger = SpendLedger(gone / "llm_spend.json", budget_usd=1.0, create_directory=False)
+    with pytest.raises(LLMConfigurationError, match="is gone"):
+        ledger.totals()
+    assert not gone.exists()

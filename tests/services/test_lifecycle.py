@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -13,7 +14,14 @@ import pytest
 import redis
 
 from libraries.services.embedded import StartupError
-from libraries.services.lifecycle import REPOSITORY_ROOT, runs_root, start_run, stop_run, sweep_dead_runs
+from libraries.services.lifecycle import (
+    OWNER_FILE,
+    REPOSITORY_ROOT,
+    runs_root,
+    start_run,
+    stop_run,
+    sweep_dead_runs,
+)
 from libraries.services.processes import ProcessId
 from libraries.services.supervisor import SUPERVISOR_FILE
 
@@ -70,3 +78,23 @@ def test_a_service_that_cannot_start_fails_the_start_clearly_and_leaves_nothing(
     with pytest.raises(StartupError, match="no-such-service"):
         start_run(["redis", "no-such-service"], owner)
     assert set(runs_root().iterdir()) <= before  # the start may also sweep runs that died before it
+
+
+def test_the_sweep_removes_a_directory_no_run_owns_and_keeps_one_that_is_starting(owner):
+    ownerless = runs_root() / "20000101000000ownerless"
+    ownerless.mkdir()
+    (ownerless / "llm_spend.json.lock").touch()
+    os.utime(ownerless, (0, 0))
+    dead_owner = runs_root() / "20000101000000deadowner"
+    dead_owner.mkdir()
+    (dead_owner / OWNER_FILE).write_text("999999999:1")
+    starting = runs_root() / "20000101000000starting0"
+    starting.mkdir()
+    (starting / OWNER_FILE).write_text(str(owner))
+    try:
+        swept = sweep_dead_runs()
+        assert {ownerless.name, dead_owner.name} <= set(swept)
+        assert not ownerless.exists() and not dead_owner.exists()
+        assert starting.exists()
+    finally:
+        shutil.rmtree(starting, ignore_errors=True)
