@@ -1,0 +1,76 @@
+"""Start the fault proxy server as a child process on a free loopback port, and stop it."""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
+STARTUP_TIMEOUT = 15.0
+STOP_TIMEOUT = 5.0
+
+
+class FaultProxyError(RuntimeError):
+    ROBOT_SUPPRESS_NAME = True
+
+
+class FaultProxyServer:
+    """``python -m libraries.faults.proxy_server`` as our child; it dies with us even if we are killed.
+
+    ``url`` is its API (``http://127.0.0.1:PORT``), the value for ``TOXIPROXY_URL``.
+    """
+
+    def __init__(self, host: str = "127.0.0.1") -> None:
+        self.host = host
+        self.directory = Path(tempfile.mkdtemp(prefix="fault-proxy-"))
+        port_file = self.directory / "port"
+        self.log_path = self.directory / "server.log"
+        command = [sys.executable, "-m", "libraries.faults.proxy_server", "--host", host, "--port", "0"]
+        with open(self.log_path, "wb") as log:
+            self.process = subprocess.Popen(
+                [*command, "--port-file", str(port_file), "--die-with-parent"],
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                cwd=REPOSITORY_ROOT,
+            )
+        try:
+            self.port = self._wait_for_port(port_file)
+        except BaseException:
+            self.stop()
+            raise
+        self.url = f"http://{host}:{self.port}"
+
+    def _wait_for_port(self, port_file: Path) -> int:
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while time.monotonic() < deadline:
+            if port_file.exists():
+                return int(port_file.read_text())
+            if self.process.poll() is not None:
+                tail = " | ".join(self.log_path.read_text(errors="replace").strip().splitlines()[-3:])
+                raise FaultProxyError(f"The fault proxy exited at start (code {self.process.returncode}): {tail}")
+            time.sleep(0.01)
+        raise FaultProxyError(f"The fault proxy did not listen within {STARTUP_TIMEOUT:.0f} s.")
+
+    def stop(self) -> int | None:
+        """SIGTERM, then SIGKILL after a grace period; returns the exit code."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        shutil.rmtree(self.directory, ignore_errors=True)
+        return self.process.returncode
+
+    def __enter__(self) -> FaultProxyServer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
