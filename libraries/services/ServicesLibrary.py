@@ -13,7 +13,7 @@ from . import runtime
 from .embedded import StartupError
 from .lifecycle import Run, endpoints_for, join_run, start_run, stop_run
 from .namespaces import NamespaceStore, namespace_for
-from .processes import ProcessId
+from .processes import ProcessId, children_running
 from .reachability import require_reachable
 from .runtime import Namespace, mask_url
 from .settings import (
@@ -187,7 +187,8 @@ class ServicesLibrary:
             if shared:
                 return join_run(Path(shared)), False
             try:
-                run = start_run(needed, ProcessId.of(os.getppid()))
+                pabot_main = os.getppid()
+                run = start_run(needed, ProcessId.of(pabot_main), children_running(pabot_main, "pabot.pabotlib"))
             except Exception as error:
                 pabot.set_parallel_value_for_key(_PABOT_RUN_KEY, f"FAILED:{error}")
                 raise

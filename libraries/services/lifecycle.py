@@ -15,7 +15,7 @@ from pathlib import Path
 from .embedded import StartupError, cache_root
 from .processes import ProcessId, terminate
 from .runtime import Endpoints
-from .supervisor import SERVERS_FILE, SERVICES_FILE, SUPERVISOR_FILE
+from .supervisor import COMPANIONS_FILE, SERVERS_FILE, SERVICES_FILE, SUPERVISOR_FILE, stop_companions
 
 REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
 OWNER_FILE = "owner"
@@ -55,13 +55,18 @@ def new_run_id() -> str:
     return time.strftime("%Y%m%d%H%M%S", time.gmtime()) + secrets.token_hex(3)
 
 
-def start_run(services: list[str], owner: ProcessId) -> Run:
-    """Start the run's supervisor and, through it, the embedded `services`; return once all are healthy."""
+def start_run(services: list[str], owner: ProcessId, companions: list[ProcessId] = ()) -> Run:
+    """Start the run's supervisor and, through it, the embedded `services`; return once all are healthy.
+
+    `companions` are processes of the owner's (PabotLib's server) that the supervisor stops when the owner is
+    killed, since nothing else would.
+    """
     sweep_dead_runs()
     run_id = new_run_id()
     run_dir = runs_root() / run_id
     run_dir.mkdir(mode=0o755)
     (run_dir / OWNER_FILE).write_text(str(owner))
+    (run_dir / COMPANIONS_FILE).write_text("".join(f"{companion}\n" for companion in companions))
     command = [sys.executable, "-m", "libraries.services.supervisor", "--owner", str(owner), "--run-dir", str(run_dir)]
     supervisor = subprocess.Popen(
         [*command, "--services", ",".join(services)],
@@ -133,6 +138,9 @@ def _is_abandoned(run_dir: Path) -> bool:
 
 
 def _remove_leftovers(run_dir: Path) -> None:
+    owner_file = run_dir / OWNER_FILE
+    if owner_file.exists() and not _alive(owner_file.read_text()):
+        stop_companions(run_dir)
     servers_file = run_dir / SERVERS_FILE
     if servers_file.exists():
         for line in servers_file.read_text().split():
@@ -140,6 +148,13 @@ def _remove_leftovers(run_dir: Path) -> None:
             if server.is_alive():
                 terminate(server.pid)
     shutil.rmtree(run_dir, ignore_errors=True)
+
+
+def _alive(process: str) -> bool:
+    try:
+        return ProcessId.parse(process).is_alive()
+    except ValueError:
+        return False
 
 
 def _read_report(supervisor: subprocess.Popen) -> dict:

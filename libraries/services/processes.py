@@ -59,6 +59,25 @@ def _stat_fields(pid: int) -> list[str]:
         return []
 
 
+def children_running(parent: int, module: str) -> list[ProcessId]:
+    """Live children of `parent` whose command line runs the Python module `module` (Linux; [] elsewhere)."""
+    found = []
+    for proc in os.scandir("/proc") if os.path.isdir("/proc") else []:
+        if not proc.name.isdigit():
+            continue
+        fields = _stat_fields(int(proc.name))
+        if len(fields) < 2 or fields[1] != str(parent):
+            continue
+        try:
+            with open(f"/proc/{proc.name}/cmdline", "rb") as cmdline:
+                arguments = cmdline.read().decode(errors="replace").split("\0")
+        except OSError:
+            continue
+        if module in arguments:
+            found.append(ProcessId.of(int(proc.name)))
+    return found
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))

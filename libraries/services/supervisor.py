@@ -25,6 +25,8 @@ from .processes import ProcessId, terminate
 SERVICES_FILE = "services.json"
 SUPERVISOR_FILE = "supervisor.pid"
 SERVERS_FILE = "servers.pids"
+COMPANIONS_FILE = "companions.pids"
+"""Processes of the run's runner (PabotLib's server) that nobody else stops when the owner is killed."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -51,7 +53,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     else:
         _report({"ready": True})
-        _wait_for_end(owner, stop_reader)
+        if not _wait_for_end(owner, stop_reader):
+            stop_companions(run_dir)
         return 0
     finally:
         for keeper in keepers:
@@ -108,13 +111,24 @@ def _stop_on_sigterm() -> int:
     return reader
 
 
-def _wait_for_end(owner: ProcessId, stop_reader: int) -> None:
+def _wait_for_end(owner: ProcessId, stop_reader: int) -> bool:
+    """True on a normal end (SIGTERM), False when the owner died."""
     owner_fd = _pidfd(owner.pid)
     watched = [stop_reader] + ([owner_fd] if owner_fd is not None else [])
     while owner.is_alive():
         ready, _, _ = select.select(watched, [], [], 1.0)
         if stop_reader in ready:
-            return
+            return True
+    return False
+
+
+def stop_companions(run_dir: Path) -> None:
+    """Stop the runner's helper processes listed in the run directory (after the owner died: pabot killed)."""
+    with contextlib.suppress(OSError):
+        for line in (run_dir / COMPANIONS_FILE).read_text().split():
+            companion = ProcessId.parse(line)
+            if companion.is_alive():
+                terminate(companion.pid)
 
 
 def _pidfd(pid: int) -> int | None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import signal
 import subprocess
 import time
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -14,6 +16,7 @@ from psycopg import sql
 
 from libraries.services.lifecycle import runs_root
 from libraries.services.namespaces import OWNER_KEY_PREFIX, SCHEMA_PREFIX, connect_redis
+from libraries.services.processes import ProcessId, children_running
 from libraries.services.supervisor import SERVICES_FILE
 
 from .helpers import (
@@ -108,6 +111,40 @@ def test_pabot_keeps_the_servers_until_the_slowest_suite_has_ended(tmp_path):
     assert not stopped_early, "the servers were stopped while the held suite was still running"
     assert len(open_namespaces) >= 1
     assert not run_dir.exists()
+
+
+def test_killing_pabot_also_stops_its_pabotlib_server(tmp_path):
+    suites = make_suites(tmp_path, ["first"])
+    hold = tmp_path / "hold"
+    options = ["--processes", "2", "--variable", f"HOLD_UNTIL:{hold}", "--variable", "HOLD_SUITE:First"]
+    pabot = subprocess.Popen(
+        robot_command("pabot", tmp_path / "out", suites, *options), env=environment(), stdout=subprocess.DEVNULL
+    )
+    assert wait_until(lambda: hold.with_suffix(".ready").exists(), timeout=60)
+    (pabotlib,) = children_running(pabot.pid, "pabot.pabotlib")
+    workers = [ProcessId.of(pid) for pid in _children(pabot.pid)]
+
+    pabot.send_signal(signal.SIGKILL)
+    pabot.wait()
+    stopped = wait_until(lambda: not pabotlib.is_alive(), timeout=15)
+    hold.touch()
+    if not stopped:
+        os.kill(pabotlib.pid, signal.SIGKILL)
+
+    assert wait_until(lambda: not any(worker.is_alive() for worker in workers), timeout=60)
+    assert stopped, "PabotLib's server outlived the killed pabot"
+
+
+def _children(parent: int) -> list[int]:
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[1] == str(parent):
+            children.append(int(stat.parent.name))
+    return children
 
 
 def test_a_killed_run_leaves_nothing_after_the_next_run(tmp_path, services):
