@@ -1,0 +1,297 @@
+"""The three agent roles. Each handler is idempotent: a redelivered message changes nothing that was committed.
+
+- planner (stream ``plan``): goal -> steps, the model's answer checked against `PLAN_SCHEMA`;
+- worker (stream ``steps``): one step -> optional tool call, a streamed model answer, result and effect committed
+  in one transaction guarded by the step's status;
+- aggregator (stream ``aggregate``): every step's result -> the run's final answer.
+
+Model answers are stored before they are used (`llm_answers`), so a redelivery never pays for a call twice.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import jsonschema
+import redis
+
+from . import store, tools
+from .llm import Answer, LLMFailure, Models
+from .queues import Delivery, Queues
+from .settings import Settings
+from .store import TERMINAL, Message, Store
+
+log = logging.getLogger("orchestrator.agents")
+
+PLAN_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "steps": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 8,
+            "items": {
+                "type": "object",
+                "properties": {
+                    "description": {"type": "string", "minLength": 1},
+                    "tool": {"type": "string", "enum": list(tools.NAMES)},
+                    "input": {"type": "string"},
+                },
+                "required": ["description", "tool", "input"],
+                "additionalProperties": False,
+            },
+        }
+    },
+    "required": ["steps"],
+    "additionalProperties": False,
+}
+PLANNER_SYSTEM = (
+    "You are the planner of a team of agents. Split the user's goal into 1 to 8 steps that workers can carry out "
+    "independently. For each step give a description, a tool (none, word_count or calculator) and the tool's input."
+)
+WORKER_SYSTEM = "You are a worker agent. Carry out the one step you are given and answer with its result only."
+AGGREGATOR_SYSTEM = "You are the aggregator. Combine the results of the steps into one final answer to the goal."
+FAILPOINTS = ("before_llm", "after_llm", "after_commit")
+
+
+class UnreadableMessage(Exception):
+    """A message no redelivery can help: it goes to the dead-letter stream at once."""
+
+
+class StepFailed(Exception):
+    """A failure that is final for the run (a model error, a bad plan, a tool's bad input)."""
+
+
+class Agents:
+    def __init__(self, settings: Settings, db: Store, queues: Queues, models: Models, worker: str) -> None:
+        self.settings = settings
+        self.db = db
+        self.queues = queues
+        self.models = models
+        self.worker = worker
+
+    def handle(self, delivery: Delivery) -> None:
+        handler = {"plan": self.plan, "steps": self.carry_out_step, "aggregate": self.aggregate}[delivery.stream]
+        run_id = _run_id(delivery)
+        try:
+            handler(delivery, run_id)
+        except StepFailed as failure:
+            self.fail(run_id, str(failure), _step_no(delivery) if delivery.stream == "steps" else None)
+
+    # -- roles ------------------------------------------------------------------------------------
+
+    def plan(self, delivery: Delivery, run_id: str) -> None:
+        run = self._open_run(run_id, expected="pending")
+        if run is None:
+            return
+        text = self._answer(
+            run,
+            "plan",
+            lambda: self.models.structured(
+                run["provider"], run["model"], PLANNER_SYSTEM, f"Goal: {run['goal']}", PLAN_SCHEMA
+            ),
+        )
+        steps = _checked_plan(text)
+        with self.db.transaction() as db:
+            run = store.get_run(db, run_id, lock=True)
+            if run["status"] != "pending":
+                return
+            for number, step in enumerate(steps, start=1):
+                db.execute(
+                    "INSERT INTO steps (run_id, step_no, description, tool, tool_input) VALUES (%s, %s, %s, %s, %s) "
+                    "ON CONFLICT DO NOTHING",
+                    (run_id, number, step["description"], step["tool"], step["input"]),
+                )
+            store.set_run_status(db, run_id, "running")
+            store.add_event(db, run_id, "planned", f"{len(steps)} steps")
+            messages = [store.enqueue(db, "steps", {"run_id": run_id, "step_no": n}) for n in range(1, len(steps) + 1)]
+        self._after_commit(run_id, "running", messages)
+
+    def carry_out_step(self, delivery: Delivery, run_id: str) -> None:
+        step_no = _step_no(delivery)
+        with self.db.transaction() as db:
+            run = self._live_run(db, run_id)
+            step = store.get_step(db, run_id, step_no)
+            if step is None:
+                raise UnreadableMessage(f"run {run_id} has no step {step_no}")
+            if run is None or run["status"] != "running" or step["status"] in TERMINAL:
+                return
+            db.execute(
+                "UPDATE steps SET status = 'running', worker = %s, started_at = coalesce(started_at, now()), "
+                "deliveries = deliveries + 1 WHERE run_id = %s AND step_no = %s",
+                (self.worker, run_id, step_no),
+            )
+        self._failpoint("before_llm")
+        tool_output = self._tool(step)
+        prompt = f"Goal: {run['goal']}\nStep {step_no}: {step['description']}"
+        if tool_output is not None:
+            prompt += f"\nThe {step['tool']} tool gave: {tool_output}"
+        text = self._answer(
+            run,
+            f"step:{step_no}",
+            lambda: self.models.streamed_text(run["provider"], run["model"], WORKER_SYSTEM, prompt),
+        )
+        self._failpoint("after_llm")
+        messages: list[Message] = []
+        with self.db.transaction() as db:
+            run = store.get_run(db, run_id, lock=True)
+            if run["status"] != "running":
+                return
+            applied = db.execute(
+                "UPDATE steps SET status = 'succeeded', result = %s, error = NULL, finished_at = now() "
+                "WHERE run_id = %s AND step_no = %s AND status IN ('pending', 'running') RETURNING step_no",
+                (text, run_id, step_no),
+            ).fetchone()
+            if applied:
+                db.execute(
+                    "INSERT INTO step_effects (run_id, step_no, worker) VALUES (%s, %s, %s)",
+                    (run_id, step_no, self.worker),
+                )
+                store.add_event(db, run_id, "step_applied", self.worker, step_no)
+            remaining = db.execute(
+                "SELECT count(*) AS n FROM steps WHERE run_id = %s AND status <> 'succeeded'", (run_id,)
+            ).fetchone()["n"]
+            if remaining == 0:
+                store.set_run_status(db, run_id, "aggregating")
+                messages.append(store.enqueue(db, "aggregate", {"run_id": run_id}))
+        self._failpoint("after_commit")
+        self._after_commit(run_id, "aggregating" if messages else None, messages)
+
+    def aggregate(self, delivery: Delivery, run_id: str) -> None:
+        run = self._open_run(run_id, expected="aggregating")
+        if run is None:
+            return
+        with self.db.transaction() as db:
+            results = store.get_steps(db, run_id)
+        prompt = f"Goal: {run['goal']}\n" + "\n".join(f"Step {s['step_no']}: {s['result']}" for s in results)
+        text = self._answer(
+            run, "aggregate", lambda: self.models.text(run["provider"], run["model"], AGGREGATOR_SYSTEM, prompt)
+        )
+        with self.db.transaction() as db:
+            run = store.get_run(db, run_id, lock=True)
+            if run["status"] != "aggregating":
+                return
+            store.set_run_status(db, run_id, "succeeded", result=text)
+            store.add_event(db, run_id, "succeeded")
+        self._after_commit(run_id, "succeeded", [])
+
+    # -- failures ---------------------------------------------------------------------------------
+
+    def fail(self, run_id: str, reason: str, step_no: int | None = None) -> None:
+        """Fails the step (if any) and its run with one reason; nothing happens to a run that already ended."""
+        with self.db.transaction() as db:
+            if step_no is not None:
+                db.execute(
+                    "UPDATE steps SET status = 'failed', error = %s, finished_at = now() "
+                    "WHERE run_id = %s AND step_no = %s AND status IN ('pending', 'running')",
+                    (reason, run_id, step_no),
+                )
+                reason = f"step {step_no}: {reason}"
+            ended = store.finish_run(db, run_id, "failed", error=reason)
+        if ended:
+            log.info("run %s failed: %s", run_id, reason)
+            self._after_commit(run_id, "failed", [])
+
+    def dead_lettered(self, delivery: Delivery, reason: str) -> None:
+        run_id = delivery.payload.get("run_id")
+        if isinstance(run_id, str) and _is_uuid(run_id):
+            step_no = delivery.payload.get("step_no") if delivery.stream == "steps" else None
+            self.fail(run_id, reason, step_no if isinstance(step_no, int) else None)
+
+    # -- helpers ----------------------------------------------------------------------------------
+
+    def _open_run(self, run_id: str, *, expected: str) -> dict[str, Any] | None:
+        with self.db.transaction() as db:
+            run = self._live_run(db, run_id)
+        return run if run is not None and run["status"] == expected else None
+
+    def _live_run(self, db: Any, run_id: str) -> dict[str, Any] | None:
+        """The run, or None when it has ended; a run past its deadline is failed here rather than worked on."""
+        run = store.get_run(db, run_id)
+        if run is None:
+            raise UnreadableMessage(f"there is no run {run_id}")
+        if run["status"] in TERMINAL:
+            return None
+        return None if store.expire_run_if_late(db, run) else run
+
+    def _answer(self, run: dict[str, Any], purpose: str, call: Callable[[], Answer]) -> str:
+        run_id = str(run["id"])
+        with self.db.transaction() as db:
+            stored = store.stored_answer(db, run_id, purpose)
+        if stored is not None:
+            return stored
+        try:
+            answer = call()
+        except LLMFailure as failure:
+            if failure.call:
+                with self.db.transaction() as db:
+                    store.record_call(db, run_id, purpose, failure.call)
+            raise StepFailed(failure.reason) from None
+        with self.db.transaction() as db:
+            store.record_call(db, run_id, purpose, answer.call)
+            return store.save_answer(db, run_id, purpose, answer.text)
+
+    def _tool(self, step: dict[str, Any]) -> str | None:
+        try:
+            return tools.run(step["tool"], step["tool_input"])
+        except tools.ToolError as error:
+            raise StepFailed(f"tool {step['tool']}: {error}") from None
+
+    def _after_commit(self, run_id: str, status: str | None, messages: list[Message]) -> None:
+        """Publishes and caches what was committed; if Redis fails here the relay and the reconciler catch up."""
+        try:
+            self.queues.publish(messages)
+            with self.db.transaction() as db:
+                if messages:
+                    store.mark_published(db, [message.id for message in messages])
+            if status:
+                self.queues.cache_status(run_id, status)
+        except redis.RedisError as error:
+            log.warning("run %s: Redis update deferred to the relay and reconciler (%s)", run_id, error)
+
+    def _failpoint(self, name: str) -> None:
+        """``ORCH_FAILPOINT=<name>`` makes this process SIGKILL itself at that point of a step (crash tests)."""
+        if self.settings.failpoint == name:
+            log.warning("failpoint %s: killing %s", name, self.worker)
+            os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _checked_plan(text: str) -> list[dict[str, Any]]:
+    try:
+        plan = json.loads(text)
+    except ValueError:
+        raise StepFailed(f"the plan is not JSON: {text[:120]!r}") from None
+    try:
+        jsonschema.validate(plan, PLAN_SCHEMA)
+    except jsonschema.ValidationError as error:
+        where = "/".join(str(part) for part in error.absolute_path) or "the plan"
+        raise StepFailed(f"the plan does not match its schema at {where}: {error.message[:200]}") from None
+    return plan["steps"]
+
+
+def _run_id(delivery: Delivery) -> str:
+    run_id = delivery.payload.get("run_id")
+    if not isinstance(run_id, str) or not _is_uuid(run_id):
+        raise UnreadableMessage(f"the message names no run: {str(delivery.payload)[:200]}")
+    return run_id
+
+
+def _step_no(delivery: Delivery) -> int:
+    step_no = delivery.payload.get("step_no")
+    if not isinstance(step_no, int) or step_no < 1:
+        raise UnreadableMessage(f"the message names no step: {str(delivery.payload)[:200]}")
+    return step_no
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True

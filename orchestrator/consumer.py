@@ -1,0 +1,150 @@
+"""An agent process: reads its roles' streams, reclaims what dead consumers left, dead-letters poison messages.
+
+Per message: deliveries past ``ORCH_MAX_DELIVERIES`` go to the dead-letter stream and fail their step and run;
+an unreadable message goes there at once; a handled message is acknowledged (XACK + XDEL); any other error leaves
+it pending, to be reclaimed with XAUTOCLAIM once it has been idle for the visibility timeout. While a message is
+being worked on, its idle time is reset every third of the visibility timeout, so a slow model call is not taken
+over by another agent.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import signal
+import socket
+import threading
+import time
+from types import FrameType
+
+import psycopg
+import psycopg_pool
+import redis
+
+from .agents import Agents, UnreadableMessage
+from .llm import Models
+from .queues import Delivery, Queues
+from .settings import Settings
+from .store import Store
+
+log = logging.getLogger("orchestrator.agent")
+ROLE_STREAMS = {"planner": "plan", "worker": "steps", "aggregator": "aggregate"}
+TRANSIENT_ERRORS = (redis.ConnectionError, redis.TimeoutError, psycopg.OperationalError, psycopg_pool.PoolTimeout)
+
+
+class Agent:
+    def __init__(self, settings: Settings, roles: tuple[str, ...], name: str | None = None) -> None:
+        self.settings = settings
+        self.streams = tuple(ROLE_STREAMS[role] for role in roles)
+        self.roles = roles
+        self.name = name or f"agent-{socket.gethostname()}-{os.getpid()}"
+        self.stopping = threading.Event()
+        self.db = Store(settings)
+        self.queues = Queues(settings)
+        self.models = Models(settings)
+        self.agents = Agents(settings, self.db, self.queues, self.models, self.name)
+        self.started = time.time()
+
+    def run(self) -> None:
+        signal.signal(signal.SIGTERM, self._stop)
+        signal.signal(signal.SIGINT, self._stop)
+        self.db.open()
+        self.db.migrate()
+        self.queues.ensure_groups()
+        threading.Thread(target=self._beat, name="heartbeat", daemon=True).start()
+        threading.Thread(target=self.models.warm_up, args=(self.settings.provider,), daemon=True).start()
+        log.info("%s serves %s", self.name, ", ".join(self.roles))
+        try:
+            while not self.stopping.is_set():
+                self._poll_once()
+        finally:
+            self._close()
+
+    def _poll_once(self) -> None:
+        try:
+            for delivery in self._next_deliveries():
+                if self.stopping.is_set():
+                    return
+                self.process(delivery)
+        except redis.ResponseError as error:
+            if "NOGROUP" not in str(error):
+                raise
+            log.warning("consumer groups are gone (Redis lost its data?): creating them again")
+            self.queues.ensure_groups()
+        except TRANSIENT_ERRORS as error:
+            log.warning("%s: %s; trying again", type(error).__name__, error)
+            self.stopping.wait(0.5)
+
+    def _next_deliveries(self) -> list[Delivery]:
+        idle_ms = int(self.settings.visibility_timeout * 1000)
+        claimed = [d for stream in self.streams for d in self.queues.claim_idle(self.name, stream, idle_ms)]
+        if claimed:
+            return claimed
+        block_ms = max(50, min(500, idle_ms // 2))
+        return self.queues.read(self.name, self.streams, block_ms)
+
+    def process(self, delivery: Delivery) -> None:
+        if delivery.deliveries > self.settings.max_deliveries:
+            last = self.queues.last_error(delivery) or "the agent working on it stopped (killed or crashed)"
+            reason = f"dead-lettered after {delivery.deliveries - 1} deliveries; last error: {last}"
+            self.agents.dead_lettered(delivery, reason)
+            self.queues.dead_letter(delivery, reason)
+            return
+        keeper = _ClaimKeeper(self.queues, self.name, delivery, self.settings.visibility_timeout / 3)
+        try:
+            self.agents.handle(delivery)
+        except UnreadableMessage as error:
+            self.agents.dead_lettered(delivery, str(error))
+            self.queues.dead_letter(delivery, f"unreadable: {error}")
+            return
+        except TRANSIENT_ERRORS:
+            raise
+        except Exception as error:  # unclassified: leave it pending, to be redelivered
+            log.exception("%s %s failed (delivery %s)", delivery.stream, delivery.id, delivery.deliveries)
+            self.queues.record_error(delivery, f"{type(error).__name__}: {error}")
+            return
+        finally:
+            keeper.stop()
+        self.queues.ack(delivery)
+
+    def _beat(self) -> None:
+        info = {"name": self.name, "pid": os.getpid(), "roles": list(self.roles), "started": self.started}
+        while not self.stopping.is_set():
+            try:
+                self.queues.heartbeat(self.name, info, ttl_s=self.settings.heartbeat_interval * 3)
+            except redis.RedisError as error:
+                log.warning("heartbeat failed: %s", error)
+            self.stopping.wait(self.settings.heartbeat_interval)
+
+    def _stop(self, signum: int, _frame: FrameType | None) -> None:
+        log.info("%s stops after the current message (signal %s)", self.name, signum)
+        self.stopping.set()
+
+    def _close(self) -> None:
+        with contextlib.suppress(redis.RedisError):
+            self.queues.forget_worker(self.name)
+        self.queues.close()
+        self.db.close()
+
+
+class _ClaimKeeper:
+    """Resets the idle time of the message being worked on, until stopped."""
+
+    def __init__(self, queues: Queues, consumer: str, delivery: Delivery, every_s: float) -> None:
+        self._done = threading.Event()
+        self._thread = threading.Thread(
+            target=self._keep, args=(queues, consumer, delivery, every_s), name="claim-keeper", daemon=True
+        )
+        self._thread.start()
+
+    def _keep(self, queues: Queues, consumer: str, delivery: Delivery, every_s: float) -> None:
+        while not self._done.wait(every_s):
+            try:
+                queues.keep_claimed(consumer, delivery)
+            except redis.RedisError as error:
+                log.warning("could not keep %s claimed: %s", delivery.id, error)
+
+    def stop(self) -> None:
+        self._done.set()
+        self._thread.join(timeout=5)

@@ -1,0 +1,51 @@
+"""Process plumbing: dying with the parent, starting children, masking URLs in messages."""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import signal
+import subprocess
+import sys
+from urllib.parse import urlsplit
+
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent() -> None:
+    """On Linux, this process gets SIGKILL when its parent ends (also when the parent is SIGKILLed)."""
+    if not sys.platform.startswith("linux"):
+        return
+    parent = os.getppid()
+    ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent ended before the signal was armed
+        os._exit(1)
+
+
+def spawn(arguments: list[str], env: dict[str, str] | None = None) -> subprocess.Popen:
+    """``python -m orchestrator <arguments> --die-with-parent`` as a child of this process."""
+    command = [sys.executable, "-m", "orchestrator", *arguments, "--die-with-parent"]
+    return subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL)
+
+
+def stop(children: list[subprocess.Popen], grace_s: float = 10.0) -> None:
+    """SIGTERM, then SIGKILL what has not ended after `grace_s`; every child is reaped."""
+    for child in children:
+        with contextlib.suppress(ProcessLookupError):
+            child.terminate()
+    for child in children:
+        try:
+            child.wait(timeout=grace_s)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+
+
+def mask_url(url: str) -> str:
+    """``scheme://host:port`` only: no user, password, path or query reaches a message."""
+    try:
+        parts = urlsplit(url)
+        return f"{parts.scheme}://{parts.hostname}:{parts.port}" if parts.hostname else "(not a URL)"
+    except ValueError:
+        return "(not a URL)"

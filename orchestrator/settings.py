@@ -1,0 +1,127 @@
+"""Settings from environment variables (``ORCH_…``); the command line overrides some of them."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+PROVIDERS = ("openai", "anthropic")
+DEFAULT_MODELS = {"openai": "gpt-4o-mini", "anthropic": "claude-haiku-4-5"}
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s)?\s*$")
+_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message names the variable and the fix."""
+
+
+@dataclass(frozen=True)
+class ProviderSettings:
+    base_url: str | None
+    api_key: str | None = field(repr=False)
+    model: str
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = field(repr=False)
+    schema: str
+    redis_url: str = field(repr=False)
+    key_prefix: str
+    provider: str
+    providers: dict[str, ProviderSettings]
+    workers: int = 2
+    visibility_timeout: float = 30.0
+    max_deliveries: int = 3
+    default_deadline: float = 300.0
+    llm_timeout: float = 60.0
+    llm_max_retries: int = 2
+    heartbeat_interval: float = 1.0
+    degraded_latency: float = 0.25
+    statement_timeout: float = 10.0
+    failpoint: str | None = None
+
+    def with_overrides(self, **changes: Any) -> Settings:
+        return replace(self, **{name: value for name, value in changes.items() if value is not None})
+
+
+def load(environ: dict[str, str] | None = None) -> Settings:
+    """Read and check every setting; a missing or malformed one raises `SettingsError` naming it."""
+    env = dict(os.environ if environ is None else environ)
+    providers = {
+        name: ProviderSettings(
+            base_url=_get(env, f"ORCH_{name.upper()}_BASE_URL"),
+            api_key=_get(env, f"ORCH_{name.upper()}_API_KEY") or _get(env, f"{name.upper()}_API_KEY"),
+            model=_get(env, f"ORCH_{name.upper()}_MODEL") or DEFAULT_MODELS[name],
+        )
+        for name in PROVIDERS
+    }
+    provider = _get(env, "ORCH_PROVIDER") or "openai"
+    if provider not in PROVIDERS:
+        raise SettingsError(f"ORCH_PROVIDER must be one of {', '.join(PROVIDERS)}, got '{provider}'.")
+    schema = _get(env, "ORCH_SCHEMA") or "orchestrator"
+    if not _IDENTIFIER.match(schema):
+        raise SettingsError(f"ORCH_SCHEMA must be a lower-case SQL identifier (a-z, 0-9, _), got '{schema}'.")
+    return Settings(
+        database_url=_required(env, "ORCH_DATABASE_URL", "postgresql://user:password@host:5432/db"),
+        schema=schema,
+        redis_url=_required(env, "ORCH_REDIS_URL", "redis://host:6379/0"),
+        key_prefix=_get(env, "ORCH_KEY_PREFIX") or "orch:",
+        provider=provider,
+        providers=providers,
+        workers=_integer(env, "ORCH_WORKERS", 2, minimum=0),
+        visibility_timeout=_duration(env, "ORCH_VISIBILITY_TIMEOUT", 30.0),
+        max_deliveries=_integer(env, "ORCH_MAX_DELIVERIES", 3, minimum=1),
+        default_deadline=_duration(env, "ORCH_DEFAULT_DEADLINE", 300.0),
+        llm_timeout=_duration(env, "ORCH_LLM_TIMEOUT", 60.0),
+        llm_max_retries=_integer(env, "ORCH_LLM_MAX_RETRIES", 2, minimum=0),
+        heartbeat_interval=_duration(env, "ORCH_HEARTBEAT_INTERVAL", 1.0),
+        degraded_latency=_duration(env, "ORCH_DEGRADED_LATENCY", 0.25),
+        statement_timeout=_duration(env, "ORCH_STATEMENT_TIMEOUT", 10.0),
+        failpoint=_get(env, "ORCH_FAILPOINT"),
+    )
+
+
+def parse_duration(text: str) -> float:
+    """``"1.5"`` and ``"1.5s"`` are seconds, ``"200ms"`` milliseconds."""
+    match = _DURATION.match(text)
+    if not match:
+        raise ValueError(f"'{text}' is not a duration such as 30, 2.5s or 200ms")
+    number = float(match.group(1))
+    return number / 1000 if match.group(2) == "ms" else number
+
+
+def _get(env: dict[str, str], name: str) -> str | None:
+    value = env.get(name, "").strip()
+    return value or None
+
+
+def _required(env: dict[str, str], name: str, example: str) -> str:
+    value = _get(env, name)
+    if value is None:
+        raise SettingsError(f"{name} is not set: give it as an environment variable, e.g. {name}={example}")
+    return value
+
+
+def _integer(env: dict[str, str], name: str, default: int, *, minimum: int) -> int:
+    text = _get(env, name)
+    if text is None:
+        return default
+    if not text.isdigit() or int(text) < minimum:
+        raise SettingsError(f"{name} must be a whole number of at least {minimum}, got '{text}'.")
+    return int(text)
+
+
+def _duration(env: dict[str, str], name: str, default: float) -> float:
+    text = _get(env, name)
+    if text is None:
+        return default
+    try:
+        seconds = parse_duration(text)
+    except ValueError as error:
+        raise SettingsError(f"{name}: {error}.") from None
+    if seconds <= 0:
+        raise SettingsError(f"{name} must be longer than 0, got '{text}'.")
+    return seconds
