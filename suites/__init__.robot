@@ -5,6 +5,7 @@ Documentation     Real-services suites for a multi-agent LLM system: PostgreSQL,
 ...               otherwise from throwaway real servers started for this run and removed at its end.
 
 Resource          keywords/services.resource
+Library           libraries.summary.RunSummary
 
 Suite Setup       Set Up Run Services
 Suite Teardown    Tear Down Run Services

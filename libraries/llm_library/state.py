@@ -14,6 +14,7 @@ import openai
 from robot.api import logger
 
 from libraries.services import runtime
+from libraries.summary import facts
 
 from .emulator import EmulatorControl, scoped_model
 from .errors import (
@@ -182,6 +183,18 @@ class LLMState:
         record.cost_usd = self.prices.cost(record.model, record.usage)
         self.ledger.charge(record.cost_usd or 0.0, real=record.mode == "real")
         self.test_calls.append(record)
+        usage = record.usage
+        facts.add(
+            "llm",
+            provider=record.provider,
+            model=record.model,
+            mode=record.mode,
+            calls=1,
+            input_tokens=usage.input_tokens,
+            cached_input_tokens=usage.cached_input_tokens,
+            output_tokens=usage.output_tokens,
+            cost_usd=record.cost_usd or 0.0,
+        )
         logger.info(_summary(record))
         logger.debug(f"Full answer: {record.text}")
 

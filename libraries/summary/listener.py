@@ -1,0 +1,76 @@
+"""Robot Framework side: the run facts of each suite and the summary at the end of a plain ``robot`` run."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from robot.api.deco import keyword, library
+from robot.libraries.BuiltIn import BuiltIn
+
+from . import facts, services
+from .write import write_summary
+
+
+@library(scope="GLOBAL", auto_keywords=False, listener="SELF")
+class RunSummary:
+    """Records the run's services and facts in output.xml and, for plain ``robot``, writes the run summary.
+
+    Import it in ``suites/__init__.robot``. After the root suite's setup it asks the servers for their versions
+    (suite metadata ``Services`` of the root suite, which survives pabot's and rebot's merges like the ``Run
+    Facts`` that `libraries.summary.facts` puts on each suite).
+
+    A plain ``robot`` run then writes ``summary.json`` and ``summary.md`` into the output directory, prints the
+    summary and adds it as metadata ``Run Summary`` shown in report.html and log.html. A pabot worker sees only
+    its part of the run, so after ``pabot`` (and after ``rebot``) run ``python -m libraries.summary OUTPUT.xml``.
+    """
+
+    def __init__(self) -> None:
+        self._services: dict[str, str] | None = None
+
+    def end_keyword(self, data: Any, result: Any) -> None:
+        suite = result.parent
+        if result.type == "SETUP" and getattr(suite, "parent", False) is None and not _dry_run():
+            self._services = services.describe()
+
+    def end_suite(self, data: Any, result: Any) -> None:
+        if result.parent is not None:
+            return
+        if self._services:
+            result.metadata[services.METADATA_NAME] = services.as_metadata(self._services)
+        builtin = BuiltIn()
+        if builtin.get_variable_value("${PABOTLIBURI}") is None and not _dry_run():
+            write_summary(result, builtin.get_variable_value("${OUTPUT DIR}"))
+
+
+@library(scope="GLOBAL", auto_keywords=False)
+class RunFacts:
+    """Adds figures to the run summary from a suite: ``Library    libraries.summary.RunFacts``."""
+
+    @keyword
+    def record_run_fact(self, section: str, **figures: str) -> None:
+        """Adds a row to ``section`` of the run summary; numbers are summed over rows with the same labels.
+
+        Values that look like numbers count as numbers; the others label the row.
+
+        Example:
+        | `Record Run Fact` | faults | fault=latency | target=postgres | injected=1 |
+        """
+        facts.add(section, **{name: _number_or_text(value) for name, value in figures.items()})
+
+
+def _number_or_text(value: Any) -> Any:
+    if isinstance(value, int | float) or not isinstance(value, str):
+        return value
+    for kind in (int, float):
+        try:
+            return kind(value)
+        except ValueError:
+            continue
+    return value
+
+
+def _dry_run() -> bool:
+    from robot.running.context import EXECUTION_CONTEXTS
+
+    context = EXECUTION_CONTEXTS.current or EXECUTION_CONTEXTS.top
+    return bool(context and context.dry_run)

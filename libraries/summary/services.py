@@ -1,0 +1,88 @@
+"""What the run talked to: PostgreSQL and Redis server versions, the LLM endpoint and the SDK versions.
+
+Only names and versions are reported: never a URL, a host or a key.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+METADATA_NAME = "Services"
+CONNECT_TIMEOUT_S = 5
+
+
+def describe() -> dict[str, str]:
+    """Asks the run's servers for their versions; a server that does not answer is reported as such."""
+    from libraries.services import runtime
+
+    described: dict[str, str] = {}
+    try:
+        endpoints = runtime.endpoints()
+    except runtime.ServicesNotReady:
+        endpoints = None
+    if endpoints is not None:
+        origin = {name: "embedded" if name in endpoints.embedded else "configured" for name in ("postgres", "redis")}
+        described["PostgreSQL"] = f"{_asked(_postgres_version, endpoints.database_url)} ({origin['postgres']})"
+        described["Redis"] = f"{_asked(_redis_version, endpoints.redis_url)} ({origin['redis']})"
+    described["LLM endpoint"] = llm_endpoint()
+    for sdk in ("openai", "anthropic"):
+        described[f"{sdk} SDK"] = _package_version(sdk)
+    return described
+
+
+def llm_endpoint() -> str:
+    """``emulator (llmock 0.2.2)``, ``real``, ``replay (cassettes)``, per provider when they differ."""
+    from libraries.llm_library.settings import BASE_URL_VARIABLES, KEY_VARIABLES, PROVIDERS, setting
+
+    if str(setting("LLM_MODE") or "").lower() == "replay":
+        return "replay (cassettes)"
+    modes = {}
+    for provider in PROVIDERS:
+        if setting(KEY_VARIABLES[provider]):
+            custom = setting(BASE_URL_VARIABLES[provider])
+            modes[provider] = f"real via {BASE_URL_VARIABLES[provider]}" if custom else "real"
+        else:
+            modes[provider] = f"emulator (llmock {_package_version('llmock')})"
+    if len(set(modes.values())) == 1:
+        return next(iter(modes.values()))
+    return ", ".join(f"{provider} {mode}" for provider, mode in modes.items())
+
+
+def as_metadata(described: dict[str, str]) -> str:
+    return "; ".join(f"{name}: {value}" for name, value in described.items())
+
+
+def from_metadata(text: str) -> dict[str, str]:
+    pairs = (part.partition(": ") for part in text.split("; "))
+    return {name: value for name, _, value in pairs if name}
+
+
+def _asked(query, url: str) -> str:
+    try:
+        return query(url)
+    except Exception as error:  # the summary reports, it does not fail the run
+        return f"unknown ({type(error).__name__})"
+
+
+def _postgres_version(url: str) -> str:
+    import psycopg
+
+    with psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT_S, autocommit=True) as connection:
+        return connection.info.parameter_status("server_version") or str(connection.info.server_version)
+
+
+def _redis_version(url: str) -> str:
+    import redis
+
+    client = redis.Redis.from_url(url, socket_connect_timeout=CONNECT_TIMEOUT_S, socket_timeout=CONNECT_TIMEOUT_S)
+    try:
+        return str(client.info("server")["redis_version"])
+    finally:
+        client.close()
+
+
+def _package_version(name: str) -> str:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "not installed"
