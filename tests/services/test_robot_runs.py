@@ -20,6 +20,7 @@ from libraries.services.processes import ProcessId, children_running
 from libraries.services.supervisor import SERVICES_FILE
 
 from .helpers import (
+    HERE,
     environment,
     free_closed_port,
     make_suites,
@@ -75,6 +76,21 @@ def test_a_malformed_url_fails_in_one_line_without_its_password(tmp_path, settin
     assert failure and f"unset {setting}" in failure[0], done.stdout
     results = [path.read_text(errors="replace") for path in (tmp_path / "out").iterdir()]
     assert all("Canary" not in text for text in [done.stdout, done.stderr, *results])
+
+
+@pytest.mark.parametrize("area", ["redis", "postgres", "llm"])
+def test_a_suite_file_of_each_area_runs_on_its_own(tmp_path, area):
+    suite = HERE / "robot" / "standalone" / f"{area}_alone.robot"
+    done = run(robot_command("robot", tmp_path / "out", suite), env=_without_llm_keys())
+
+    assert done.returncode == 0, done.stdout
+    (run_id,) = run_ids(tmp_path / "out")
+    assert processes_of_run(run_id) == []
+    assert not (runs_root() / run_id).exists()
+
+
+def _without_llm_keys() -> dict[str, str]:
+    return {name: "" for name in ("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_BASE_URL")}
 
 
 def test_pabot_processes_share_one_postgres_and_one_redis(tmp_path):
