@@ -30,6 +30,7 @@ class FaultProxyServer:
         self.directory = Path(tempfile.mkdtemp(prefix="fault-proxy-"))
         port_file = self.directory / "port"
         self.log_path = self.directory / "server.log"
+        self._final_log = ""
         command = [sys.executable, "-m", "libraries.faults.proxy_server", "--host", host, "--port", "0"]
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(
@@ -57,6 +58,10 @@ class FaultProxyServer:
             time.sleep(0.01)
         raise FaultProxyError(f"The fault proxy did not listen within {STARTUP_TIMEOUT:.0f} s.")
 
+    def log_text(self) -> str:
+        """What the server wrote to stdout and stderr so far."""
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else self._final_log
+
     def stop(self) -> int | None:
         """SIGTERM, then SIGKILL after a grace period; returns the exit code."""
         if self.process.poll() is None:
@@ -66,6 +71,7 @@ class FaultProxyServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        self._final_log = self.log_text()
         shutil.rmtree(self.directory, ignore_errors=True)
         return self.process.returncode
 
