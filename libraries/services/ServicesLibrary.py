@@ -18,6 +18,7 @@ from .reachability import require_reachable
 from .runtime import Namespace, mask_url
 from .settings import (
     check_url_shapes,
+    configured_llm_endpoints,
     embedded_services_needed,
     guard_test_targets,
     namespace_max_age,
@@ -85,7 +86,7 @@ class ServicesLibrary:
         max_age = namespace_max_age()
         check_url_shapes(database_url, redis_url)
         guard_test_targets(database_url, redis_url)
-        require_reachable(database_url, redis_url)
+        require_reachable(database_url, redis_url, configured_llm_endpoints())
         self._run, first_process = self._start_or_join(embedded_services_needed())
         endpoints = endpoints_for(self._run, database_url, redis_url)
         runtime.activate(endpoints)

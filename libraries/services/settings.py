@@ -6,6 +6,7 @@ import contextlib
 import ipaddress
 import os
 import re
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from robot.api.types import Secret
@@ -18,6 +19,20 @@ ALLOW_NON_TEST_TARGETS = "ALLOW_NON_TEST_TARGETS"
 NAMESPACE_MAX_AGE = "NAMESPACE_MAX_AGE"
 DEFAULT_NAMESPACE_MAX_AGE = "24 hours"
 LLM_KEYS = ("OPENAI_API_KEY", "ANTHROPIC_API_KEY")
+LLM_ENDPOINTS = (
+    # key, base URL setting, provider, the provider's own API
+    ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OpenAI", "https://api.openai.com/v1"),
+    ("ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "Anthropic", "https://api.anthropic.com"),
+)
+
+
+@dataclass(frozen=True)
+class LLMEndpoint:
+    key_setting: str
+    url_setting: str | None
+    """The base-URL setting when one is configured; None for the provider's own API."""
+    provider: str
+    url: str
 
 
 class ConfigurationError(RuntimeError):
@@ -42,6 +57,23 @@ def embedded_services_needed() -> list[str]:
     if not all(setting(key) for key in LLM_KEYS):
         needed.append("llm")
     return needed
+
+
+def configured_llm_endpoints() -> list[LLMEndpoint]:
+    """The endpoints real LLM calls will go to: one per provider whose key is set (none when replaying cassettes)."""
+    if (setting("LLM_MODE") or "").strip().lower() == "replay":
+        return []
+    endpoints = []
+    for key, url_setting, provider, default_url in LLM_ENDPOINTS:
+        if setting(key):
+            base_url = setting(url_setting)
+            if base_url and not re.match(r"https?://[^/?#]", base_url):
+                raise ConfigurationError(
+                    f"{url_setting} is not an http:// or https:// URL (its value is not shown): write it as e.g. "
+                    f"{default_url}, or unset {url_setting} to use the {provider} API."
+                )
+            endpoints.append(LLMEndpoint(key, url_setting if base_url else None, provider, base_url or default_url))
+    return endpoints
 
 
 def namespace_max_age() -> float:

@@ -57,6 +57,24 @@ def test_a_closed_database_port_fails_within_10_seconds_and_hides_the_password(t
     assert all("CanaryPassw0rd" not in text for text in [done.stdout, done.stderr, *results])
 
 
+def test_a_dead_llm_endpoint_fails_the_run_at_start_in_one_line(tmp_path):
+    suites = make_suites(tmp_path, ["first"])
+    port = free_closed_port()
+    key = "sk-CanaryKey0123456789"
+    started = time.monotonic()
+    done = run(
+        robot_command("robot", tmp_path / "out", suites),
+        env={**_without_llm_keys(), "OPENAI_API_KEY": key, "OPENAI_BASE_URL": f"http://127.0.0.1:{port}/v1"},
+    )
+
+    assert time.monotonic() - started < 10
+    assert done.returncode != 0
+    failure = [line for line in done.stdout.splitlines() if "OPENAI_BASE_URL" in line]
+    assert failure and f"the OpenAI endpoint at 127.0.0.1:{port} is not reachable" in failure[0], done.stdout
+    results = [path.read_text(errors="replace") for path in (tmp_path / "out").iterdir()]
+    assert all(key not in text for text in [done.stdout, done.stderr, *results])
+
+
 @pytest.mark.parametrize(
     ("setting", "value", "expected"),
     [
