@@ -23,6 +23,6 @@ def write_summary(suite: TestSuite, output_dir: Path | str) -> dict[str, Any]:
     (directory / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     (directory / "summary.md").write_text(render.markdown(summary), encoding="utf-8")
     suite.metadata[METADATA_NAME] = render.metadata(summary)
-    sys.__stdout__.write(f"{render.console(summary)}\nSummary: {directory / 'summary.md'}\n")
+    sys.__stdout__.write(f"\n{render.console(summary)}\nSummary: {directory / 'summary.md'}\n")
     sys.__stdout__.flush()
     return summary
