@@ -1,30 +1,75 @@
 """Regenerate the keyword documentation in docs/: every keyword library and every plain-language resource file.
 
-python docs/generate.py
+python docs/generate.py            # write docs/*.html
+python docs/generate.py --check    # fail when docs/ is not what the code generates, or an example lost a cell
 """
 
 from __future__ import annotations
 
+import argparse
+import re
+import sys
+import tempfile
 from pathlib import Path
 
 from robot.libdoc import libdoc
 
 ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
 LIBRARIES = [
     "libraries.services.ServicesLibrary",
     "libraries.redis_library.RedisLibrary",
     "libraries.postgres_library.PostgresLibrary",
     "libraries.llm_library.LLMLibrary",
 ]
+_GENERATED = re.compile(r'"generated": ?"[^"]*"')
+# Libdoc reads a table cell "=x=" as a header: an example cell "==" turns into an empty header cell.
+_EMPTY_HEADER = re.compile(r"<th>\s*</th>")
 
 
-def main() -> None:
+def generate(target: Path) -> list[Path]:
+    written = []
     for library in LIBRARIES:
-        libdoc(library, str(ROOT / "docs" / f"{library.rsplit('.', 1)[-1]}.html"), quiet=True)
+        written.append(target / f"{library.rsplit('.', 1)[-1]}.html")
+        libdoc(library, str(written[-1]), quiet=True)
     for resource in sorted((ROOT / "keywords").glob("*.resource")):
-        libdoc(str(resource), str(ROOT / "docs" / f"{resource.stem}_keywords.html"), quiet=True)
-    print("\n".join(sorted(str(path.relative_to(ROOT)) for path in (ROOT / "docs").glob("*.html"))))
+        written.append(target / f"{resource.stem}_keywords.html")
+        libdoc(str(resource), str(written[-1]), quiet=True)
+    return written
+
+
+def check() -> list[str]:
+    """Problems of the committed docs: stale or missing files, and examples rendered with an empty cell."""
+    problems = []
+    with tempfile.TemporaryDirectory() as temporary:
+        for fresh in generate(Path(temporary)):
+            committed = DOCS / fresh.name
+            if not committed.exists():
+                problems.append(f"docs/{fresh.name} is missing")
+            elif _comparable(committed) != _comparable(fresh):
+                problems.append(f"docs/{fresh.name} is not current")
+            if _EMPTY_HEADER.search(fresh.read_text(encoding="utf-8")):
+                problems.append(f"docs/{fresh.name} has an empty table header: write '==' examples as '| a    ==    b'")
+    return problems
+
+
+def _comparable(path: Path) -> str:
+    return _GENERATED.sub("", path.read_text(encoding="utf-8"))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="compare instead of writing")
+    if parser.parse_args().check:
+        problems = check()
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        if problems:
+            print("Run `python docs/generate.py` and commit docs/.", file=sys.stderr)
+        return 1 if problems else 0
+    print("\n".join(sorted(str(path.relative_to(ROOT)) for path in generate(DOCS))))
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

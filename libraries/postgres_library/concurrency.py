@@ -49,10 +49,10 @@ class ConcurrencyKeywords(LibraryComponent):
         workers that read the same value in one round: 1 under a row lock, ``workers`` without one).
 
         Example:
-        | &{run} = | Create Dictionary | run_id=r1 |
-        | ${outcome} = | Run Concurrent Increments | SELECT tokens FROM runs WHERE id = %(run_id)s FOR UPDATE |
-        | ... | UPDATE runs SET tokens = %(value)s WHERE id = %(run_id)s | ${run} | workers=8 | rounds=5 |
-        | Check Query Result | SELECT tokens FROM runs WHERE id = 'r1' | == | ${outcome}[increments] |
+        | &{run} =    Create Dictionary    run_id=r1
+        | ${outcome} =    Run Concurrent Increments    SELECT tokens FROM runs WHERE id = %(run_id)s FOR UPDATE
+        | ...    UPDATE runs SET tokens = %(value)s WHERE id = %(run_id)s    ${run}    workers=8    rounds=5
+        | Check Query Result    SELECT tokens FROM runs WHERE id = 'r1'    ==    ${outcome}[increments]
         """
         settings = suite_session(statement_timeout=statement_timeout, connect_timeout=timedelta(seconds=5))
         with WorkerGroup(settings, workers, time.monotonic() + timeout.total_seconds()) as group:

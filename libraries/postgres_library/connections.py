@@ -67,10 +67,10 @@ class ConnectionKeywords(LibraryComponent):
         with the same ``alias``. Requires an open suite namespace (`Open Suite Namespace`).
 
         Example:
-        | Connect To Run Database |
-        | Connect To Run Database | alias=reader |
-        | Connect To Run Database | statement_timeout=500 ms | alias=impatient |
-        | Check Query Result | SELECT current_schema() | == | ${schema} | alias=reader |
+        | Connect To Run Database
+        | Connect To Run Database    alias=reader
+        | Connect To Run Database    statement_timeout=500 ms    alias=impatient
+        | Check Query Result    SELECT current_schema()    ==    ${schema}    alias=reader
         """
         name = self.ctx.alias_name(alias)
         settings = suite_session(statement_timeout=statement_timeout, connect_timeout=connect_timeout)
@@ -158,8 +158,8 @@ class ConnectionKeywords(LibraryComponent):
         With an assertion operator, checks the count instead (see the AssertionEngine operators).
 
         Example:
-        | ${count} = | Get Reconnect Count |
-        | Get Reconnect Count | == | 1 | alias=reader |
+        | ${count} =    Get Reconnect Count
+        | Get Reconnect Count    ==    1    alias=reader
         """
         name = self.ctx.alias_name(alias)
         count = self.ctx.reconnects.get(name, 0)

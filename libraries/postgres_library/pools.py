@@ -131,7 +131,7 @@ class PoolKeywords(LibraryComponent):
         """Returns how many connections of the pool are borrowed; with an operator, checks that number.
 
         Example:
-        | Get Pool Connections In Use | == | 2 |
+        | Get Pool Connections In Use    ==    2
         """
         pool = self._pool(alias)
         in_use = len(pool.borrowed)

@@ -56,8 +56,8 @@ class RedisLibrary(DynamicCore):
     Getters such as `Get Redis Value`, `Get Hash Field` and `Get TTL` return the value and can assert it inline
     with an operator, an expected value and an optional ``message`` that replaces the failure text:
 
-    | `Get Redis Value` | agent:1:status | == | running |
-    | `Get TTL` | agent:1 | <= | 10 s |
+    | `Get Redis Value`    agent:1:status    ==    running
+    | `Get TTL`    agent:1    <=    10 s
 
     With ``retry_timeout`` the value is read again until the assertion holds or the time is up, instead of a
     sleep. Durations (TTL, latency) are seconds as numbers; expected durations may be written ``500 ms``.

@@ -190,7 +190,7 @@ class CallKeywords(LibraryComponent):
         """Returns the finish / stop reason of the last call (``stop``, ``end_turn``, ``tool_calls`` ...).
 
         Example:
-        | Get Last LLM Finish Reason | == | stop |
+        | Get Last LLM Finish Reason    ==    stop
         """
         reason = self.state.last_call().finish_reason or ""
         return verify_assertion(reason, assertion_operator, assertion_expected, "Finish reason", message)
@@ -205,7 +205,7 @@ class CallKeywords(LibraryComponent):
         """Returns how many times the SDK retried the last call before it succeeded.
 
         Example:
-        | Get Last LLM Retry Count | == | 2 |
+        | Get Last LLM Retry Count    ==    2
         """
         retries = self.state.last_call().retries
         expected = integer_expected(assertion_expected)

@@ -97,7 +97,7 @@ class ConnectionKeywords(LibraryComponent):
         """Returns ``emulator``, ``real`` or ``replay`` for the connection, with an optional inline assertion.
 
         Example:
-        | Get LLM Mode | == | real |
+        | Get LLM Mode    ==    real
         """
         mode = self.state.connection(alias).mode
         return verify_assertion(mode, assertion_operator, assertion_expected, "LLM mode", message)

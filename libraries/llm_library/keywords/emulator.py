@@ -163,7 +163,7 @@ class EmulatorKeywords(LibraryComponent):
         """Returns how many HTTP requests of this test reached the emulator (each SDK retry counts).
 
         Example:
-        | Get LLM Request Count | == | 3 |
+        | Get LLM Request Count    ==    3
         """
         count = len(self._journal(alias))
         expected = integer_expected(assertion_expected)

@@ -196,8 +196,8 @@ class AtomicityKeywords(LibraryComponent):
         Fails when the workers have not finished within ``timeout``; they then stop after their current update.
 
         Example:
-        | ${result} = | `Run Concurrent Optimistic Updates` | jobs:done | int(value or 0) + 1 | workers=4 |
-        | `Get Redis Counter` | jobs:done | == | 100 |
+        | ${result} =    `Run Concurrent Optimistic Updates`    jobs:done    int(value or 0) + 1    workers=4
+        | `Get Redis Counter`    jobs:done    ==    100
         """
         connection = self.connection(alias)
         function = as_function(update)

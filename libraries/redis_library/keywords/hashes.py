@@ -47,8 +47,8 @@ class HashKeywords(LibraryComponent):
         """Returns one field of the hash ``key``, optionally asserting it; fails if the hash or field is missing.
 
         Example:
-        | `Get Hash Field` | agent:1 | status | == | running |
-        | ${step} = | `Get Hash Field` | agent:1 | step |
+        | `Get Hash Field`    agent:1    status    ==    running
+        | ${step} =    `Get Hash Field`    agent:1    step
         """
         connection = self.connection(alias)
         client = connection.reader("Get Hash Field")
@@ -88,9 +88,9 @@ class HashKeywords(LibraryComponent):
         """Returns every field of the hash ``key`` as a dictionary, optionally asserting it; fails if it is missing.
 
         Example:
-        | &{agent} = | `Get Hash` | agent:1 |
-        | `Get Hash` | agent:1 | == | ${expected} |
-        | `Get Hash` | agent:1 | validate | value['status'] == 'done' | retry_timeout=2 s |
+        | &{agent} =    `Get Hash`    agent:1
+        | `Get Hash`    agent:1    ==    ${expected}
+        | `Get Hash`    agent:1    validate    value['status'] == 'done'    retry_timeout=2 s
         """
         connection = self.connection(alias)
         client = connection.reader("Get Hash")

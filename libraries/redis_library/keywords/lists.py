@@ -73,7 +73,7 @@ class ListKeywords(LibraryComponent):
         """Returns the length of the list ``key`` (0 when it does not exist), optionally asserting it.
 
         Example:
-        | `Get Redis List Length` | queue:jobs | == | 0 | retry_timeout=5 s |
+        | `Get Redis List Length`    queue:jobs    ==    0    retry_timeout=5 s
         """
         connection = self.connection(alias)
         client = connection.reader("Get Redis List Length")

@@ -91,8 +91,8 @@ class LockKeywords(LibraryComponent):
         """Returns the owner token holding the lock ``name`` (``None`` when free), optionally asserting it.
 
         Example:
-        | `Get Redis Lock Owner` | lock:job:7 | == | agent-a |
-        | `Get Redis Lock Owner` | lock:job:7 | == | ${None} | retry_timeout=2 s |
+        | `Get Redis Lock Owner`    lock:job:7    ==    agent-a
+        | `Get Redis Lock Owner`    lock:job:7    ==    ${None}    retry_timeout=2 s
         """
         connection = self.connection(alias)
         client = connection.reader("Get Redis Lock Owner")

@@ -163,7 +163,7 @@ class StreamKeywords(LibraryComponent):
         """Returns how many entries ``group`` (or one ``consumer``) has not acknowledged, optionally asserting it.
 
         Example:
-        | `Get Pending Stream Entry Count` | stream:tasks | workers | == | 0 | retry_timeout=5 s |
+        | `Get Pending Stream Entry Count`    stream:tasks    workers    ==    0    retry_timeout=5 s
         """
         connection = self.connection(alias)
         client = connection.reader("Get Pending Stream Entry Count")
@@ -251,7 +251,7 @@ class StreamKeywords(LibraryComponent):
         """Returns the number of entries in the stream ``key`` (0 when it does not exist), optionally asserting it.
 
         Example:
-        | `Get Redis Stream Length` | stream:tasks | == | 3 |
+        | `Get Redis Stream Length`    stream:tasks    ==    3
         """
         connection = self.connection(alias)
         client = connection.reader("Get Redis Stream Length")

@@ -72,9 +72,9 @@ class StringKeywords(LibraryComponent):
         With an assertion, the value is read again until it holds or ``retry_timeout`` has passed.
 
         Example:
-        | `Get Redis Value` | agent:1:status | == | running |
-        | ${status} = | `Get Redis Value` | agent:1:status |
-        | `Get Redis Value` | agent:1:status | == | done | retry_timeout=2 s |
+        | `Get Redis Value`    agent:1:status    ==    running
+        | ${status} =    `Get Redis Value`    agent:1:status
+        | `Get Redis Value`    agent:1:status    ==    done    retry_timeout=2 s
         """
         connection = self.connection(alias)
         client = connection.reader("Get Redis Value")
@@ -120,8 +120,8 @@ class StringKeywords(LibraryComponent):
         """Returns the integer counter ``key`` (0 when it does not exist), optionally asserting it.
 
         Example:
-        | `Get Redis Counter` | agent:1:steps | == | 3 |
-        | `Get Redis Counter` | jobs:done | >= | 10 | retry_timeout=5 s |
+        | `Get Redis Counter`    agent:1:steps    ==    3
+        | `Get Redis Counter`    jobs:done    >=    10    retry_timeout=5 s
         """
         connection = self.connection(alias)
         client = connection.reader("Get Redis Counter")
@@ -176,9 +176,9 @@ class StringKeywords(LibraryComponent):
         A string ``assertion_expected`` is read as JSON.
 
         Example:
-        | ${plan} = | `Get JSON Document` | agent:1:plan |
-        | `Get JSON Document` | agent:1:plan | == | {"step": 1} |
-        | `Get JSON Document` | agent:1:plan | validate | value['step'] >= 1 |
+        | ${plan} =    `Get JSON Document`    agent:1:plan
+        | `Get JSON Document`    agent:1:plan    ==    {"step": 1}
+        | `Get JSON Document`    agent:1:plan    validate    value['step'] >= 1
         """
         connection = self.connection(alias)
         client = connection.reader("Get JSON Document")
