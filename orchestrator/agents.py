@@ -58,6 +58,7 @@ PLANNER_SYSTEM = (
 WORKER_SYSTEM = "You are a worker agent. Carry out the one step you are given and answer with its result only."
 AGGREGATOR_SYSTEM = "You are the aggregator. Combine the results of the steps into one final answer to the goal."
 FAILPOINTS = ("before_llm", "after_llm", "after_commit")
+ROLE_NAMES = {"plan": "planner", "steps": "worker", "aggregate": "aggregator"}
 
 
 class UnreadableMessage(Exception):
@@ -82,7 +83,10 @@ class Agents:
         try:
             handler(delivery, run_id)
         except StepFailed as failure:
-            self.fail(run_id, str(failure), _step_no(delivery) if delivery.stream == "steps" else None)
+            if delivery.stream == "steps":
+                self.fail(run_id, str(failure), _step_no(delivery))
+            else:
+                self.fail(run_id, f"{ROLE_NAMES[delivery.stream]}: {failure}")
 
     # -- roles ------------------------------------------------------------------------------------
 

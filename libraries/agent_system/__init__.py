@@ -1,0 +1,1 @@
+"""Agent-system keywords and the adapters they drive."""

@@ -1,0 +1,136 @@
+"""The adapter contract: what the orchestration suites need from a multi-agent system.
+
+A team tests its own system by writing one class with these methods and selecting it with
+``AGENT_SYSTEM=package.module:ClassName``. Methods an adapter cannot support raise `NotSupported`, and the
+adapter lists only the capabilities it has in ``capabilities``: tests that need a missing one are skipped with
+a reason naming it, never passed.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import Any
+
+TERMINAL = ("succeeded", "failed", "cancelled")
+
+
+class Capability:
+    """Names an adapter lists in ``capabilities``."""
+
+    KILL_WORKER = "kill_worker"
+    """Worker processes that can be SIGKILLed and started again."""
+    CACHED_STATE = "cached_state"
+    """A second store (e.g. a Redis cache) whose view of a run can be compared with the source of truth."""
+    CACHE_REPAIR = "cache_repair"
+    """The cached state can be deleted, and the system repairs it by itself."""
+    DEAD_LETTERS = "dead_letters"
+    """Messages that fail too often go to a dead-letter queue that can be read."""
+    CANCEL = "cancel"
+    DEADLINE = "deadline"
+    """A run submitted with a deadline fails when the deadline passes."""
+    PROVIDERS = "providers"
+    """Both OpenAI and Anthropic can be chosen per run."""
+
+
+@dataclass(frozen=True)
+class SystemConfig:
+    """Where the system under test finds its services; URLs and keys are secrets: never log them."""
+
+    database_url: str = field(repr=False)
+    schema: str
+    redis_url: str = field(repr=False)
+    key_prefix: str
+    openai_base_url: str | None = None
+    anthropic_base_url: str | None = None
+    openai_api_key: str | None = field(default=None, repr=False)
+    anthropic_api_key: str | None = field(default=None, repr=False)
+    workers: int = 2
+    visibility_timeout_s: float = 2.0
+    max_deliveries: int = 3
+    log_file: str | None = None
+
+
+@dataclass(frozen=True)
+class StepView:
+    number: int
+    status: str
+    applied: int
+    """How many times the step's effect was applied: exactly once for a succeeded step."""
+    llm_calls: int = 0
+    deliveries: int = 0
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class RunView:
+    id: str
+    status: str
+    result: str | None = None
+    error: str | None = None
+    steps: tuple[StepView, ...] = ()
+    llm_calls: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float = 0.0
+
+    @property
+    def finished(self) -> bool:
+        return self.status in TERMINAL
+
+
+class NotSupported(Exception):
+    """The adapter's system cannot do this; the message names the capability."""
+
+    ROBOT_SUPPRESS_NAME = True
+
+
+class AgentSystemAdapter(ABC):
+    """One multi-agent system, started by the suite in its own namespace and stopped in its teardown."""
+
+    name = "agent system"
+    capabilities: frozenset[str] = frozenset()
+
+    @abstractmethod
+    def start(self, config: SystemConfig) -> None:
+        """Starts the system (or connects to it) and returns once it accepts runs."""
+
+    @abstractmethod
+    def stop(self) -> None:
+        """Stops everything `start` and `start_worker` started; safe to call twice."""
+
+    @abstractmethod
+    def submit(self, goal: str, *, provider: str, model: str, deadline_s: float | None = None) -> str:
+        """Submits a run and returns its id. ``model`` is the model name the system must send to the provider."""
+
+    @abstractmethod
+    def run(self, run_id: str) -> RunView:
+        """The run as the system's source of truth sees it."""
+
+    def cancel(self, run_id: str) -> None:
+        raise NotSupported(f"{self.name} cannot cancel runs (capability '{Capability.CANCEL}')")
+
+    def workers(self) -> list[dict[str, Any]]:
+        """Live workers, each a dict with at least ``name`` (and ``pid`` where there is one)."""
+        raise NotSupported(f"{self.name} has no workers to list (capability '{Capability.KILL_WORKER}')")
+
+    def kill_worker(self, name: str | None = None) -> str:
+        """SIGKILLs one worker (``name``, or any busy one, else any) and returns its name."""
+        raise NotSupported(f"{self.name} has no worker processes to kill (capability '{Capability.KILL_WORKER}')")
+
+    def start_worker(self, **options: Any) -> str:
+        raise NotSupported(f"{self.name} cannot start workers (capability '{Capability.KILL_WORKER}')")
+
+    def health(self) -> dict[str, Any]:
+        """At least ``{"status": "ok" | "degraded" | "down"}``."""
+        raise NotSupported(f"{self.name} reports no health")
+
+    def cached_status(self, run_id: str) -> str | None:
+        raise NotSupported(f"{self.name} keeps no cached state (capability '{Capability.CACHED_STATE}')")
+
+    def drop_cached_state(self) -> int:
+        """Deletes the cached state (as a cache server that lost its data); returns how many keys went."""
+        raise NotSupported(f"{self.name} cannot drop its cached state (capability '{Capability.CACHE_REPAIR}')")
+
+    def dead_letters(self) -> list[dict[str, Any]]:
+        raise NotSupported(f"{self.name} has no dead-letter queue (capability '{Capability.DEAD_LETTERS}')")

@@ -1,0 +1,259 @@
+"""The adapter of the reference orchestrator (``orchestrator/``): processes, HTTP API, PostgreSQL and Redis."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx2
+import psycopg
+import redis
+from psycopg.rows import dict_row
+
+from .contract import AgentSystemAdapter, Capability, NotSupported, RunView, StepView, SystemConfig
+
+START_TIMEOUT_S = 60.0
+STOP_TIMEOUT_S = 15.0
+HTTP_TIMEOUT_S = 10.0
+CONNECT_TIMEOUT_S = 5
+
+
+class AgentSystemError(RuntimeError):
+    ROBOT_SUPPRESS_NAME = True
+
+
+class ReferenceAdapter(AgentSystemAdapter):
+    """``python -m orchestrator system`` as a child of the test process, dying with it on Linux."""
+
+    name = "the reference orchestrator"
+    capabilities = frozenset(
+        {
+            Capability.KILL_WORKER,
+            Capability.CACHED_STATE,
+            Capability.CACHE_REPAIR,
+            Capability.DEAD_LETTERS,
+            Capability.CANCEL,
+            Capability.DEADLINE,
+            Capability.PROVIDERS,
+        }
+    )
+
+    def __init__(self) -> None:
+        self.config: SystemConfig | None = None
+        self.api_url = ""
+        self._system: subprocess.Popen | None = None
+        self._extra: list[subprocess.Popen] = []
+        self._http: httpx2.Client | None = None
+        self._db: psycopg.Connection | None = None
+        self._redis: redis.Redis | None = None
+        self._log = None
+
+    # -- lifecycle --------------------------------------------------------------------------------
+
+    def start(self, config: SystemConfig) -> None:
+        self.config = config
+        self._log = open(config.log_file or os.devnull, "ab")  # noqa: SIM115 - kept open while the system runs
+        with tempfile.TemporaryDirectory(prefix="agent-system-") as scratch:
+            ready_file = Path(scratch, "ready.json")
+            self._system = self._spawn(
+                ["system", "--workers", str(config.workers), "--port", "0", "--ready-file", str(ready_file)]
+            )
+            ready = self._wait_for(ready_file, self._system)
+        self.api_url = ready["api_url"]
+        self._http = httpx2.Client(base_url=self.api_url, timeout=HTTP_TIMEOUT_S)
+        self._db = psycopg.connect(
+            config.database_url,
+            connect_timeout=CONNECT_TIMEOUT_S,
+            autocommit=True,
+            row_factory=dict_row,
+            options=f"-c search_path={config.schema} -c statement_timeout=10000",
+        )
+        self._redis = redis.Redis.from_url(
+            config.redis_url,
+            socket_timeout=CONNECT_TIMEOUT_S,
+            socket_connect_timeout=CONNECT_TIMEOUT_S,
+            decode_responses=True,
+        )
+
+    def stop(self) -> None:
+        processes = [p for p in (*self._extra, self._system) if p is not None]
+        for process in processes:
+            with contextlib.suppress(ProcessLookupError):
+                process.send_signal(signal.SIGTERM)
+        for process in processes:
+            try:
+                process.wait(timeout=STOP_TIMEOUT_S)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        self._system, self._extra = None, []
+        for resource in (self._http, self._db, self._redis, self._log):
+            if resource is not None:
+                resource.close()
+        self._http = self._db = self._redis = self._log = None
+
+    # -- runs -------------------------------------------------------------------------------------
+
+    def submit(self, goal: str, *, provider: str, model: str, deadline_s: float | None = None) -> str:
+        body = {"goal": goal, "provider": provider, "model": model, "deadline_s": deadline_s}
+        answer = self._request("POST", "/runs", json={k: v for k, v in body.items() if v is not None})
+        return answer["id"]
+
+    def run(self, run_id: str) -> RunView:
+        view = self._request("GET", f"/runs/{run_id}")
+        calls = self._llm_calls_per_step(run_id)
+        steps = tuple(
+            StepView(s["step_no"], s["status"], s["applied"], calls.get(s["step_no"], 0), s["deliveries"], s["error"])
+            for s in view["steps"]
+        )
+        return RunView(
+            view["id"],
+            view["status"],
+            view["result"],
+            view["error"],
+            steps,
+            view["llm_calls"],
+            view["input_tokens"],
+            view["output_tokens"],
+            view["cost_usd"],
+        )
+
+    def cancel(self, run_id: str) -> None:
+        self._request("POST", f"/runs/{run_id}/cancel", accept=(200, 409))
+
+    def health(self) -> dict[str, Any]:
+        return self._request("GET", "/health", accept=(200, 503))
+
+    # -- workers ----------------------------------------------------------------------------------
+
+    def workers(self) -> list[dict[str, Any]]:
+        live = self.health()["workers"]["names"]
+        keys = [f"{self.config.key_prefix}worker:{name}" for name in live]
+        return [json.loads(value) for value in self._redis.mget(keys) if value] if keys else []
+
+    def kill_worker(self, name: str | None = None) -> str:
+        workers = self.workers()
+        if name is not None:
+            workers = [worker for worker in workers if worker["name"] == name]
+        else:
+            busy = {row["worker"] for row in self._db.execute("SELECT worker FROM steps WHERE status = 'running'")}
+            workers.sort(key=lambda worker: worker["name"] not in busy)
+        if not workers:
+            raise AgentSystemError(f"No live worker{f' named {name}' if name else ''} to kill.")
+        victim = workers[0]
+        os.kill(victim["pid"], signal.SIGKILL)
+        self._reap(victim["pid"])
+        self._redis.delete(f"{self.config.key_prefix}worker:{victim['name']}")
+        return victim["name"]
+
+    def start_worker(self, *, failpoint: str | None = None, **_options: Any) -> str:
+        """A new agent process; ``failpoint`` (``before_llm``, ``after_llm``, ``after_commit``) makes it SIGKILL
+        itself at that point of its first step."""
+        process = self._spawn(["agent"], {"ORCH_FAILPOINT": failpoint} if failpoint else {})
+        self._extra.append(process)
+        return f"agent-{os.uname().nodename}-{process.pid}"
+
+    def worker_processes(self) -> list[subprocess.Popen]:
+        return list(self._extra)
+
+    # -- stores -----------------------------------------------------------------------------------
+
+    def cached_status(self, run_id: str) -> str | None:
+        return self._redis.hget(f"{self.config.key_prefix}run:{run_id}", "status")
+
+    def drop_cached_state(self) -> int:
+        """Deletes every key of the system (streams, groups, cache, heartbeats), as a Redis that lost its data."""
+        keys = list(self._redis.scan_iter(match=f"{self.config.key_prefix}*", count=1000))
+        return self._redis.delete(*keys) if keys else 0
+
+    def dead_letters(self) -> list[dict[str, Any]]:
+        return [fields for _, fields in self._redis.xrange(f"{self.config.key_prefix}stream:dead")]
+
+    def stored_statuses(self) -> dict[str, str]:
+        return {str(row["id"]): row["status"] for row in self._db.execute("SELECT id, status FROM runs")}
+
+    def _llm_calls_per_step(self, run_id: str) -> dict[int, int]:
+        rows = self._db.execute(
+            "SELECT purpose, count(*) AS n FROM llm_calls WHERE run_id = %s AND purpose LIKE 'step:%%' "
+            "GROUP BY purpose",
+            (run_id,),
+        )
+        return {int(row["purpose"].split(":")[1]): row["n"] for row in rows}
+
+    # -- plumbing ---------------------------------------------------------------------------------
+
+    def _spawn(self, arguments: list[str], extra_env: dict[str, str] | None = None) -> subprocess.Popen:
+        command = [sys.executable, "-m", "orchestrator", *arguments, "--die-with-parent"]
+        return subprocess.Popen(
+            command,
+            env={**self._environment(), **(extra_env or {})},
+            stdin=subprocess.DEVNULL,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def _environment(self) -> dict[str, str]:
+        config = self.config
+        env = {name: value for name, value in os.environ.items() if not name.startswith("ORCH_")}
+        settings = {
+            "ORCH_DATABASE_URL": config.database_url,
+            "ORCH_SCHEMA": config.schema,
+            "ORCH_REDIS_URL": config.redis_url,
+            "ORCH_KEY_PREFIX": config.key_prefix,
+            "ORCH_OPENAI_BASE_URL": config.openai_base_url,
+            "ORCH_ANTHROPIC_BASE_URL": config.anthropic_base_url,
+            "ORCH_OPENAI_API_KEY": config.openai_api_key,
+            "ORCH_ANTHROPIC_API_KEY": config.anthropic_api_key,
+            "ORCH_WORKERS": str(config.workers),
+            "ORCH_VISIBILITY_TIMEOUT": str(config.visibility_timeout_s),
+            "ORCH_MAX_DELIVERIES": str(config.max_deliveries),
+            "ORCH_HEARTBEAT_INTERVAL": "0.5",
+        }
+        return {**env, **{name: value for name, value in settings.items() if value is not None}}
+
+    def _wait_for(self, ready_file: Path, process: subprocess.Popen) -> dict[str, Any]:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if ready_file.exists():
+                return json.loads(ready_file.read_text())
+            if process.poll() is not None:
+                raise AgentSystemError(
+                    f"The reference orchestrator ended at start (exit code {process.returncode}): {self._log_tail()}"
+                )
+            time.sleep(0.05)
+        process.kill()
+        process.wait()
+        raise AgentSystemError(f"The reference orchestrator did not start within {START_TIMEOUT_S:g} s.")
+
+    def _log_tail(self) -> str:
+        path = self.config.log_file
+        if not path or not Path(path).exists():
+            return "(no log file: set log_file to keep its output)"
+        lines = [line for line in Path(path).read_text(errors="replace").splitlines() if line.strip()]
+        return lines[-1][:400] if lines else "(empty log)"
+
+    def _request(self, method: str, path: str, *, accept: tuple[int, ...] = (200, 201), **kwargs: Any) -> Any:
+        if self._http is None:
+            raise NotSupported("The agent system is not started: call Start Agent System first.")
+        try:
+            response = self._http.request(method, path, **kwargs)
+        except httpx2.HTTPError as error:
+            raise AgentSystemError(f"The orchestrator API did not answer {method} {path}: {error}") from None
+        if response.status_code not in accept:
+            raise AgentSystemError(
+                f"The orchestrator API answered {method} {path} with {response.status_code}: {response.text[:300]}"
+            )
+        return response.json()
+
+    def _reap(self, pid: int) -> None:
+        for process in self._extra:
+            if process.pid == pid:
+                process.wait(timeout=STOP_TIMEOUT_S)
