@@ -25,13 +25,14 @@ class FaultProxyServer:
     ``url`` is its API (``http://127.0.0.1:PORT``), the value for ``TOXIPROXY_URL``.
     """
 
-    def __init__(self, host: str = "127.0.0.1") -> None:
+    def __init__(self, host: str = "127.0.0.1", config: Path | None = None) -> None:
         self.host = host
         self.directory = Path(tempfile.mkdtemp(prefix="fault-proxy-"))
         port_file = self.directory / "port"
         self.log_path = self.directory / "server.log"
         self._final_log = ""
         command = [sys.executable, "-m", "libraries.faults.proxy_server", "--host", host, "--port", "0"]
+        command += ["--config", str(config)] if config else []
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(
                 [*command, "--port-file", str(port_file), "--die-with-parent"],

@@ -269,7 +269,7 @@ def join_address(host: str, port: int) -> str:
 
 
 async def resolve(address: str) -> str:
-    """The address with its host name resolved to the first IP it stands for (as Go's ResolveTCPAddr does)."""
+    """The address with its host name resolved to one IP, IPv4 first (as Go's ResolveTCPAddr does)."""
     host, port = split_address(address)
     if not host:
         return join_address(host, port)
@@ -277,4 +277,5 @@ async def resolve(address: str) -> str:
         infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except OSError as failure:
         raise ApiError(f"lookup {host}: {failure}", 500) from None
-    return join_address(infos[0][4][0], port)
+    ipv4 = [info for info in infos if info[0] == socket.AF_INET]
+    return join_address((ipv4 or infos)[0][4][0], port)

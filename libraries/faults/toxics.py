@@ -69,7 +69,7 @@ class Toxic:
         """Apply an update request: given attributes and toxicity change, everything else stays."""
         if not isinstance(body, dict):
             raise bad_request("a toxic must be a JSON object")
-        toxicity = body.get("toxicity", self.toxicity)
+        toxicity = self.toxicity if body.get("toxicity") is None else body["toxicity"]
         if isinstance(toxicity, bool) or not isinstance(toxicity, int | float):
             raise bad_request("toxicity must be a number")
         attributes = body.get("attributes") or {}

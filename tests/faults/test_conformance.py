@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import errno
 import itertools
+import json
 import os
 import select
 import signal
@@ -14,6 +15,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -48,6 +50,19 @@ def test_create_with_port_0_answers_the_real_port(fault_proxy: FaultProxyServer,
     host, port = body["listen"].rsplit(":", 1)
     assert host == "127.0.0.1" and int(port) > 0
     assert http(fault_proxy, "GET", "/proxies/p") == (200, body)
+
+
+def test_disabled_at_creation_then_enabled_and_moved(fault_proxy: FaultProxyServer, echo_address: str) -> None:
+    spec = {"name": "later", "listen": "127.0.0.1:0", "upstream": echo_address, "enabled": False}
+    status, body = http(fault_proxy, "POST", "/proxies", spec)
+    assert status == 201 and body["enabled"] is False and body["listen"] == "127.0.0.1:0"
+    status, body = http(fault_proxy, "PATCH", "/proxies/later", {"enabled": True})
+    assert status == 200 and body["enabled"] is True and not body["listen"].endswith(":0")
+    first = body["listen"]
+    assert http(fault_proxy, "POST", "/proxies/later", {"listen": first})[1]["listen"] == first  # unchanged: kept
+    status, body = http(fault_proxy, "POST", "/proxies/later", {"listen": "127.0.0.1:0"})  # new address: restarted
+    assert status == 200 and body["enabled"] is True and body["listen"] not in (first, "127.0.0.1:0")
+    assert http(fault_proxy, "DELETE", "/proxies/later") == (204, None)
 
 
 def test_proxy_errors(fault_proxy: FaultProxyServer, echo_proxy: Proxy, echo_address: str) -> None:
@@ -174,6 +189,57 @@ def test_toxic_changes_reach_open_connections(fault_proxy: FaultProxyServer, ech
         assert 0.38 <= round_trip(sock) < 2
         echo_proxy.destroy_toxic("latency_downstream")
         assert round_trip(sock) < 0.15
+
+
+def test_toxic_changes_never_lose_duplicate_or_reorder_data(fault_proxy: FaultProxyServer, echo_proxy: Proxy) -> None:
+    """Toxics are added, updated and removed while data streams both ways; every byte comes back once, in order."""
+    toxics = [
+        {"name": "l", "type": "latency", "attributes": {"latency": 2, "jitter": 1}},
+        {"name": "s", "type": "slicer", "stream": "upstream", "attributes": {"average_size": 500, "delay": 50}},
+        {"name": "b", "type": "bandwidth", "attributes": {"rate": 5000}},
+        {"name": "s2", "type": "slicer", "attributes": {"average_size": 3000, "size_variation": 1000}},
+        {"name": "sc", "type": "slow_close", "attributes": {"delay": 10}},
+    ]
+    payload = bytes(index % 251 for index in range(2_000_000))
+    received = bytearray()
+    changes = 0
+    done, turns = threading.Event(), threading.Semaphore(0)
+
+    def change_toxics() -> None:
+        nonlocal changes
+        while not done.is_set():
+            toxic = toxics[changes % len(toxics)]
+            step = changes // len(toxics) % 3
+            path = f"/proxies/echo/toxics/{toxic['name']}"
+            if step == 0:
+                assert http(fault_proxy, "POST", "/proxies/echo/toxics", toxic)[0] == 200
+            elif step == 1:
+                assert http(fault_proxy, "PATCH", path, {"toxicity": 0.5})[0] == 200
+            else:
+                assert http(fault_proxy, "DELETE", path)[0] == 204
+            changes += 1
+            turns.release()
+
+    def send_between_changes(sock: socket.socket) -> None:
+        for start in range(0, len(payload), 16384):
+            if not turns.acquire(timeout=IO_TIMEOUT):
+                return
+            sock.sendall(payload[start : start + 16384])
+
+    with connect(echo_proxy) as sock:
+        threads = [threading.Thread(target=send_between_changes, args=(sock,)), threading.Thread(target=change_toxics)]
+        for thread in threads:
+            thread.start()
+        try:
+            while len(received) < len(payload):
+                part = sock.recv(65536)
+                assert part, "closed early"
+                received += part
+        finally:
+            done.set()
+            for thread in threads:
+                thread.join(IO_TIMEOUT)
+    assert changes > 100 and bytes(received) == payload
 
 
 def test_toxicity_0_never_applies(echo_proxy: Proxy) -> None:
@@ -315,6 +381,14 @@ def test_sigterm_closes_connections_and_exits_0(echo_address: str) -> None:
             assert read_until_closed(sock) == b""
     finally:
         server.stop()
+
+
+def test_config_file_creates_proxies_at_start(tmp_path: Path, echo_address: str) -> None:
+    config = tmp_path / "proxies.json"
+    config.write_text(json.dumps([{"name": "from_file", "listen": "127.0.0.1:0", "upstream": echo_address}]))
+    with FaultProxyServer(config=config) as server:
+        status, body = http(server, "GET", "/proxies/from_file")
+        assert status == 200 and body["enabled"] is True and body["upstream"] == echo_address
 
 
 PARENT = """
