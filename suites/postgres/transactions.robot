@@ -31,6 +31,17 @@ Uncommitted Run Is Invisible To Another Session
     Commit Transaction
     Agent Run Should Have Status    run-draft    running    alias=${OBSERVER}
 
+Status Change Is Invisible Until Committed
+    [Documentation]    A status changed inside a transaction is seen by that session only, until it commits.
+    Start Agent Run    run-status    status=queued
+    Connect Observer Session
+    Begin Transaction
+    Set Agent Run Status In Transaction    run-status    running
+    Run Status In Transaction Should Be    run-status    running
+    Agent Run Should Have Status    run-status    queued    alias=${OBSERVER}
+    Commit Transaction
+    Agent Run Should Have Status    run-status    running    alias=${OBSERVER}
+
 Read Committed Sees A Commit Made During The Transaction
     [Documentation]    READ COMMITTED: the same query in one transaction sees another session's commit (non-repeatable
     ...    read).

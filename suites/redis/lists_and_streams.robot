@@ -36,6 +36,15 @@ Acknowledged Tasks Are No Longer Pending
     Worker Finishes Tasks    stream:43    workers    ${entries}
     Get Pending Stream Entry Count    stream:43    workers    ==    0
 
+A Worker Takes One Task At A Time
+    [Documentation]    A worker that takes the next task gets the oldest one and leaves the rest waiting.
+    Publish Tasks    stream:46    workers    plan    act
+    ${first}    Worker Takes Next Task    stream:46    workers    agent-a
+    Task Names Should Be    ${first}    plan
+    Get Pending Stream Entry Count    stream:46    workers    ==    1
+    ${second}    Worker Takes Next Task    stream:46    workers    agent-b
+    Task Names Should Be    ${second}    act
+
 Tasks Of A Dead Worker Are Claimed By Another
     [Documentation]    At-least-once: unacknowledged tasks of a dead worker are claimed by another; none is lost.
     Publish Tasks    stream:44    workers    plan    act    report

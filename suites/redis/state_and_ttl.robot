@@ -16,6 +16,13 @@ Agent Status Is Stored And Read Back
     ${status}    Get Redis Value    agent:7:status
     Should Be Equal    ${status}    running
 
+Agent Status Stored With A Lease Expires
+    [Documentation]    A status stored with a TTL is there until the lease runs out, then gone.
+    Store Agent Status    16    running    ttl=300 ms
+    Agent Status Should Be    16    running
+    Agent Status Should Expire    16
+    Redis Key Should Not Exist    agent:16:status
+
 Agent Record Is Stored As A Hash
     [Documentation]    A hash keeps each field, read one by one or as a dictionary.
     Set Hash Fields    agent:8    status=waiting    step=3    model=gpt-4o-mini
