@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 
 
 class Proxy:
+    """A named listener relaying to ``upstream``; its toxics apply to every connection it accepts."""
+
     def __init__(self, name: str, listen: str, upstream: str) -> None:
         self.name = name
         self.listen = listen or DEFAULT_LISTEN
