@@ -1,11 +1,13 @@
 *** Settings ***
-Documentation     Failures name the key, the expectation and the fix; a server that stops answering fails
-...               a keyword within its socket timeout.
+Documentation     RedisLibrary's failures name the key, the expectation and the fix; a server that stops
+...               answering fails a keyword within its socket timeout.
 
-Resource          keywords/redis.resource
+Library           libraries.redis_library.RedisLibrary
+Library           libraries.redis_library.testing.StoppableRedis
+Resource          keywords/services.resource
 
-Suite Setup       Open Redis Suite
-Suite Teardown    Close Redis Suite
+Suite Setup       Open Suite Namespace And Connect
+Suite Teardown    Disconnect And Close Suite Namespace
 
 Test Tags         redis
 
@@ -24,13 +26,13 @@ Wrong Type Fails Naming The Key And Both Types
 
 Failed Assertion Shows Expected And Found Values
     [Documentation]    An inline assertion failure shows the key, the value found and the value expected.
-    Store Agent Status    72    idle
+    Set Redis Value    agent:72:status    idle
     Run Keyword And Expect Error    Redis key 'agent:72:status' 'idle' (str) should be 'running' (str)
     ...    Get Redis Value    agent:72:status    ==    running
 
 Custom Message Replaces The Failure Text
     [Documentation]    The optional message replaces the failure text.
-    Store Agent Status    73    idle
+    Set Redis Value    agent:73:status    idle
     Run Keyword And Expect Error    Agent 73 never started
     ...    Get Redis Value    agent:73:status    ==    running    Agent 73 never started
 
@@ -58,3 +60,27 @@ Redis That Stops Answering Fails Within Its Socket Timeout
     ${error}    Keyword Should Fail Within    5 s    Get Redis Value    probe    alias=frozen
     Should Contain    ${error}    did not answer GET on key 'probe' within socket_timeout=0.5 s
     [Teardown]    Remove The Redis That Stopped Answering
+
+
+*** Keywords ***
+Open Suite Namespace And Connect
+    [Documentation]    Opens the suite's own namespace, then connects to the run's Redis as ``default``.
+    Open Suite Namespace
+    Connect To Redis
+
+Disconnect And Close Suite Namespace
+    [Documentation]    Disconnects every Redis connection, then drops the suite's namespace and its keys.
+    Disconnect From All Redis
+    Close Suite Namespace
+
+Start A Redis That Will Stop Answering
+    [Documentation]    Starts a private Redis server (never the run's) and connects to it as ``frozen`` with the
+    ...    given ``${socket_timeout}``.
+    [Arguments]    ${socket_timeout}
+    ${url}    Start Private Redis
+    Connect To Redis From URL    ${url}    socket_timeout=${socket_timeout}    alias=frozen
+
+Remove The Redis That Stopped Answering
+    [Documentation]    Closes the ``frozen`` connection and stops the private server. Safe in a teardown.
+    Disconnect From Redis    alias=frozen
+    Stop Private Redis
