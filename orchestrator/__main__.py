@@ -17,7 +17,7 @@ from .consumer import ROLE_STREAMS, Agent
 from .processes import die_with_parent, mask_url
 from .queues import Queues
 from .settings import Settings, SettingsError
-from .store import Store
+from .store import CONNECT_TIMEOUT_S, Store
 from .system import run_system
 
 
@@ -53,6 +53,7 @@ def preflight(settings: Settings) -> None:
     """Reaches both stores and creates the schema and the consumer groups; one clear line when it cannot."""
     store = Store(settings)
     try:
+        psycopg.connect(settings.database_url, connect_timeout=CONNECT_TIMEOUT_S).close()  # fails fast, unlike a pool
         store.open()
         store.migrate()
     except (psycopg.Error, psycopg_pool.PoolTimeout) as error:
