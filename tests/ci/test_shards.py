@@ -9,6 +9,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from robot.api import ExecutionResult
 
 from tests.services.helpers import processes_of_run, run_ids
@@ -26,6 +27,7 @@ def run(command: list[str | Path], cwd: Path) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.timeout(600)
 def test_shards_merged_with_rebot_hold_every_selected_test_once(tmp_path):
     outputs = []
     for index in range(1, SHARDS + 1):
