@@ -48,7 +48,7 @@ def suite_session(
     schema: str | None = None,
 ) -> SessionSettings:
     """Settings for a session in the current suite's schema on the run's database (or the given ones)."""
-    url = url or runtime.endpoints().database_url
+    url = url or runtime.database_url()
     schema = schema or runtime.schema()
     if not schema:
         raise DatabaseSetupError(

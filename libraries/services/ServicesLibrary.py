@@ -16,6 +16,7 @@ from .namespaces import NamespaceStore, namespace_for
 from .processes import ProcessId, children_running
 from .reachability import require_reachable
 from .runtime import Namespace, mask_url
+from .selection import ALL_SERVICES, services_used
 from .settings import (
     check_url_shapes,
     configured_llm_endpoints,
@@ -65,10 +66,13 @@ class ServicesLibrary:
     %TOC%
     """
 
+    ROBOT_LISTENER_API_VERSION = 3
+
     def __init__(self) -> None:
         self._run: Run | None = None
         self._store: NamespaceStore | None = None
         self._stopped = False
+        self._selected: set[str] | None = None
 
     @keyword
     def start_run_services(self) -> None:
@@ -82,18 +86,22 @@ class ServicesLibrary:
         """
         if self._run is not None:
             return
-        database_url, redis_url = setting("DATABASE_URL"), setting("REDIS_URL")
+        used = set(ALL_SERVICES) if _pabot_uri() or self._selected is None else self._selected
+        database_url = setting("DATABASE_URL") if "postgres" in used else None
+        redis_url = setting("REDIS_URL") if "redis" in used else None
         max_age = namespace_max_age()
         check_url_shapes(database_url, redis_url)
         guard_test_targets(database_url, redis_url)
-        require_reachable(database_url, redis_url, configured_llm_endpoints())
-        self._run, first_process = self._start_or_join(embedded_services_needed())
+        require_reachable(database_url, redis_url, configured_llm_endpoints() if "llm" in used else [])
+        needed = [service for service in embedded_services_needed() if service in used]
+        self._run, first_process = self._start_or_join(needed)
         endpoints = endpoints_for(self._run, database_url, redis_url)
         runtime.activate(endpoints)
         self._store = NamespaceStore(endpoints.database_url, endpoints.redis_url)
         logger.info(
-            f"Run {endpoints.run_id}: PostgreSQL {mask_url(endpoints.database_url)}, "
-            f"Redis {mask_url(endpoints.redis_url)}, LLM emulator {endpoints.llm_emulator_url or 'not needed'}"
+            f"Run {endpoints.run_id}: PostgreSQL {mask_url(endpoints.database_url) or 'not used'}, "
+            f"Redis {mask_url(endpoints.redis_url) or 'not used'}, "
+            f"LLM emulator {endpoints.llm_emulator_url or 'not needed'}"
         )
         if first_process:
             swept = self._store.sweep(max_age)
@@ -167,6 +175,12 @@ class ServicesLibrary:
         if namespace is not None and self._store is not None:
             self._store.drop(namespace)
             logger.info(f"Dropped schema {namespace.schema} and keys {namespace.key_prefix}*")
+
+    def start_suite(self, data, result) -> None:
+        """Library listener: the first suite seen is the one that imported the library (the run's top suite or a
+        suite file run on its own); what its selected tests import decides which services start."""
+        if self._selected is None:
+            self._selected = services_used(data)
 
     def close(self) -> None:
         """Library listener: the end of the run stops what a forgotten teardown left running (plain robot only)."""

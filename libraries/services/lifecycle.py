@@ -35,8 +35,8 @@ class Run:
 def endpoints_for(run: Run, database_url: str | None, redis_url: str | None) -> Endpoints:
     """Configured URLs where given, the run's embedded servers for the rest."""
     return Endpoints(
-        database_url=database_url or run.urls["postgres"],
-        redis_url=redis_url or run.urls["redis"],
+        database_url=database_url or run.urls.get("postgres", ""),
+        redis_url=redis_url or run.urls.get("redis", ""),
         llm_emulator_url=run.urls.get("llm"),
         embedded=frozenset(run.urls),
         run_id=run.run_id,

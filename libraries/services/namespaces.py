@@ -102,15 +102,20 @@ class NamespaceStore:
 
     def create(self, namespace: Namespace, owner: ProcessId) -> None:
         tag = owner_tag(owner)
-        self.redis.set(_owner_key(namespace.key_prefix), tag)
+        if self.redis_url:
+            self.redis.set(_owner_key(namespace.key_prefix), tag)
+        if not self.database_url:
+            return
         schema = sql.Identifier(namespace.schema)
         with self.postgres.transaction():
             self.postgres.execute(sql.SQL("CREATE SCHEMA {}").format(schema))
             self.postgres.execute(sql.SQL("COMMENT ON SCHEMA {} IS {}").format(schema, sql.Literal(tag)))
 
     def drop(self, namespace: Namespace) -> None:
-        self._drop_schema(namespace.schema)
-        self._drop_prefix(namespace.key_prefix)
+        if self.database_url:
+            self._drop_schema(namespace.schema)
+        if self.redis_url:
+            self._drop_prefix(namespace.key_prefix)
 
     def _drop_schema(self, schema: str) -> None:
         with self.postgres.transaction():
@@ -128,7 +133,8 @@ class NamespaceStore:
 
     def sweep(self, max_age: float) -> list[str]:
         """Drop the schemas and keys of dead runs; return what was dropped."""
-        return self._sweep_schemas(max_age) + self._sweep_prefixes(max_age)
+        schemas = self._sweep_schemas(max_age) if self.database_url else []
+        return schemas + (self._sweep_prefixes(max_age) if self.redis_url else [])
 
     def _sweep_schemas(self, max_age: float) -> list[str]:
         rows = self.postgres.execute(

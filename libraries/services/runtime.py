@@ -20,7 +20,10 @@ class ServicesNotReady(RuntimeError):
 
 @dataclass(frozen=True)
 class Endpoints:
-    """Where the run's services are. URLs may carry passwords: log them only through `mask_url`."""
+    """Where the run's services are. URLs may carry passwords: log them only through `mask_url`.
+
+    A URL is "" when the run does not use that service (no selected suite imports its keywords).
+    """
 
     database_url: str
     redis_url: str
@@ -57,6 +60,25 @@ def endpoints() -> Endpoints:
     return _endpoints
 
 
+def database_url() -> str:
+    """The run's PostgreSQL URL; fails clearly when the run did not start one."""
+    return _required(endpoints().database_url, "PostgreSQL", "keywords/postgres.resource", "DATABASE_URL")
+
+
+def redis_url() -> str:
+    """The run's Redis URL; fails clearly when the run did not start one."""
+    return _required(endpoints().redis_url, "Redis", "keywords/redis.resource", "REDIS_URL")
+
+
+def _required(url: str, server: str, resource: str, setting: str) -> str:
+    if not url:
+        raise ServicesNotReady(
+            f"This run has no {server}: a run starts only the services its selected suites import, and none "
+            f"imports {resource}. Import it in the suite file (or in suites/__init__.robot), or set {setting}."
+        )
+    return url
+
+
 def push_namespace(namespace: Namespace) -> None:
     _namespaces.append(namespace)
 
@@ -85,7 +107,7 @@ def mask_url(url: str | None) -> str:
     A value that is not a URL at all (``host=db password=…``, a typo) is hidden whole: it may hold a password.
     """
     if not url:
-        return str(url)
+        return "" if url == "" else str(url)
     scheme, separator, rest = url.partition("://")
     if not separator:
         return "*** (hidden: not a URL)"

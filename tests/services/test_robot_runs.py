@@ -14,7 +14,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from libraries.services.lifecycle import runs_root
+from libraries.services.lifecycle import REPOSITORY_ROOT, runs_root
 from libraries.services.namespaces import OWNER_KEY_PREFIX, SCHEMA_PREFIX, connect_redis
 from libraries.services.processes import ProcessId, children_running
 from libraries.services.supervisor import SERVICES_FILE
@@ -109,6 +109,24 @@ def test_a_suite_file_of_each_area_runs_on_its_own(tmp_path, area):
 
 def _without_llm_keys() -> dict[str, str]:
     return {name: "" for name in ("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_BASE_URL")}
+
+
+@pytest.mark.parametrize(
+    ("area", "started", "not_started"),
+    [
+        ("redis", ["Redis redis://"], ["PostgreSQL not used", "LLM emulator not needed"]),
+        ("postgres", ["PostgreSQL postgresql://"], ["Redis not used", "LLM emulator not needed"]),
+        ("llm", ["LLM emulator http://"], ["PostgreSQL not used", "Redis not used"]),
+    ],
+)
+def test_a_run_starts_only_the_services_its_selected_suites_use(tmp_path, area, started, not_started):
+    suites = REPOSITORY_ROOT / "suites"
+    done = run(robot_command("robot", tmp_path / "out", suites, "--include", f"{area}ANDsmoke", "--include",
+                             f"{area}ANDopenai"), env=_without_llm_keys())  # fmt: skip
+
+    assert done.returncode == 0, done.stdout[-3000:]
+    (line,) = set(re.findall(r"Run \w+: PostgreSQL [^\n<]*", (tmp_path / "out" / "output.xml").read_text()))
+    assert all(text in line for text in started + not_started), line
 
 
 def test_pabot_processes_share_one_postgres_and_one_redis(tmp_path):

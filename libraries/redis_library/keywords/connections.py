@@ -48,7 +48,7 @@ class ConnectionKeywords(LibraryComponent):
         | `Connect To Redis` | prefix=${EMPTY} | alias=raw |
         """
         options = self._options(socket_timeout, socket_connect_timeout, retries, decode_responses)
-        return self._connect(runtime.endpoints().redis_url, options, prefix, alias)
+        return self._connect(runtime.redis_url(), options, prefix, alias)
 
     @keyword("Connect To Redis From URL")
     def connect_to_redis_from_url(
