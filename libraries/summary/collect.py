@@ -25,7 +25,11 @@ def summarize(suite: TestSuite) -> dict[str, Any]:
         "services": _services(suite),
         "areas": _areas(tests),
         "slowest": [
-            {"test": _short_name(test), "seconds": round(test.elapsed_time.total_seconds(), 3), "status": test.status}
+            {
+                "test": _short_name(test, suite),
+                "seconds": round(test.elapsed_time.total_seconds(), 3),
+                "status": test.status,
+            }
             for test in sorted(tests, key=lambda test: test.elapsed_time, reverse=True)[:SLOWEST]
         ],
         "llm": _llm(sections.pop(LLM_SECTION, [])),
@@ -92,6 +96,11 @@ def _all_suites(suite: TestSuite):
         yield from _all_suites(child)
 
 
-def _short_name(test) -> str:
-    """The test's full name without the top suite, so a single run and a merge of shards name tests alike."""
-    return test.full_name.split(".", 1)[-1] if test.parent is not None and test.parent.parent is not None else test.name
+def _short_name(test, top: TestSuite) -> str:
+    """The test's name below its run's root suite, so one run and a rebot combine of shards name tests alike."""
+    roots = {id(top)} | ({id(child) for child in top.suites} if top.source is None else set())
+    parts, parent = [test.name], test.parent
+    while parent is not None and id(parent) not in roots:
+        parts.append(parent.name)
+        parent = parent.parent
+    return ".".join(reversed(parts))

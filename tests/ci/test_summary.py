@@ -91,6 +91,7 @@ def test_a_rebot_merge_of_two_runs_sums_both_and_exits_with_the_failures(tmp_pat
     assert done.returncode == 2, done.stdout + done.stderr
     summary = json.loads((merged / "summary.json").read_text())
     assert summary["totals"]["tests"] == 8
+    assert {row["test"].split(".")[0] for row in summary["slowest"]} == {"Agents"}
     assert summary["llm"]["total"]["calls"] == 4
     assert summary["sections"]["faults"] == [{"fault": "latency", "target": "postgres", "injected": 6}]
     assert "Run Summary" in (merged / "report.html").read_text()
