@@ -18,6 +18,8 @@ from .errors import LLMError
 
 SCOPE_SEPARATOR = "@"
 CONTROL_TIMEOUT_S = 10.0
+IMPLIED_MATCH = {"slow_first_token": {"stream": True}, "stream_fault": {"stream": True}, "tool_fault": {"tools": True}}
+"""What llmock's own defaults match, kept when a scope is added: a stream fault never lands on a plain call."""
 
 
 def scoped_model(model: str, scope: str) -> str:
@@ -39,7 +41,12 @@ class EmulatorControl:
         return f"{self.root_url}/anthropic"
 
     def queue(self, behaviour: dict[str, Any], *, provider: str, scope: str) -> None:
-        match = {"provider": provider, "model": f"*{SCOPE_SEPARATOR}{scope}", **behaviour.pop("match", {})}
+        match = {
+            "provider": provider,
+            "model": f"*{SCOPE_SEPARATOR}{scope}",
+            **IMPLIED_MATCH.get(behaviour["type"], {}),
+            **behaviour.pop("match", {}),
+        }
         response = self._send("POST", "/_llmock/scenario", json={"behaviors": [{**behaviour, "match": match}]})
         if response.status_code != 201:
             raise LLMError(

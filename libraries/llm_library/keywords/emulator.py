@@ -46,13 +46,19 @@ class EmulatorKeywords(LibraryComponent):
     """Scripts for the run's llmock emulator, scoped to the current test; they skip against a real provider."""
 
     @keyword("LLM Will Answer")
-    def llm_will_answer(self, text: str, *, times: int = 1, alias: str | None = None) -> None:
+    def llm_will_answer(
+        self, text: str, *, times: int = 1, streaming: bool | None = None, alias: str | None = None
+    ) -> None:
         """The next ``times`` calls of this test get ``text`` as the answer.
+
+        ``streaming=True`` applies it only to calls that stream their answer, ``streaming=False`` only to calls
+        that do not (the same for every ``LLM Will …`` keyword that takes it).
 
         Example:
         | LLM Will Answer | The capital of France is Paris. |
         """
-        self._queue({"type": "reply", "text": text, "times": times}, alias, f"answer '{text[:80]}'")
+        behaviour = {"type": "reply", "text": text, "times": times, "match": _streaming(streaming)}
+        self._queue(behaviour, alias, f"answer '{text[:80]}'")
 
     @keyword("LLM Will Fail")
     def llm_will_fail(
@@ -62,6 +68,7 @@ class EmulatorKeywords(LibraryComponent):
         times: int = 1,
         retry_after: timedelta | None = None,
         message: str | None = None,
+        streaming: bool | None = None,
         alias: str | None = None,
     ) -> None:
         """The next ``times`` requests of this test get HTTP ``status`` (e.g. 429, 500, 529) in the provider's format.
@@ -75,7 +82,13 @@ class EmulatorKeywords(LibraryComponent):
         """
         if not 400 <= status <= 599:
             raise LLMConfigurationError(f"status must be an HTTP error between 400 and 599, got {status}.")
-        behaviour: dict[str, Any] = {"type": "fail", "status": status, "times": times, "message": message}
+        behaviour: dict[str, Any] = {
+            "type": "fail",
+            "status": status,
+            "times": times,
+            "message": message,
+            "match": _streaming(streaming),
+        }
         if retry_after is not None:
             if retry_after > MAX_RETRY_AFTER:
                 raise LLMConfigurationError(f"retry_after must be at most 60 s, got {retry_after.total_seconds()} s.")
@@ -83,13 +96,17 @@ class EmulatorKeywords(LibraryComponent):
         self._queue(behaviour, alias, f"fail with status {status} {times} time(s)")
 
     @keyword("LLM Will Answer Slowly")
-    def llm_will_answer_slowly(self, delay: timedelta, *, times: int = 1, alias: str | None = None) -> None:
+    def llm_will_answer_slowly(
+        self, delay: timedelta, *, times: int = 1, streaming: bool | None = None, alias: str | None = None
+    ) -> None:
         """The next ``times`` requests of this test are answered only after ``delay``.
 
         Example:
         | LLM Will Answer Slowly | 3s |
+        | LLM Will Answer Slowly | 500ms | streaming=True |
         """
-        self._queue({"type": "delay", "seconds": delay.total_seconds(), "times": times}, alias, f"wait {delay}")
+        behaviour = {"type": "delay", "seconds": delay.total_seconds(), "times": times, "match": _streaming(streaming)}
+        self._queue(behaviour, alias, f"wait {delay}")
 
     @keyword("LLM Will Be Slow To First Token")
     def llm_will_be_slow_to_first_token(self, delay: timedelta, *, times: int = 1, alias: str | None = None) -> None:
@@ -231,3 +248,7 @@ class EmulatorKeywords(LibraryComponent):
                 f"{PROVIDER_NAMES[connection.provider]} API, where faults cannot be scripted."
             )
         return connection
+
+
+def _streaming(streaming: bool | None) -> dict[str, bool]:
+    return {} if streaming is None else {"stream": streaming}
