@@ -22,7 +22,8 @@ LIBRARIES = [
     "libraries.postgres_library.PostgresLibrary",
     "libraries.llm_library.LLMLibrary",
 ]
-_GENERATED = re.compile(r'"generated": ?"[^"]*"')
+# Left out of the comparison: the time stamp, and where the source sits (checkout path, line numbers).
+_VOLATILE = re.compile(r'"(?:generated|source)": ?"[^"]*"|"lineno": ?-?\d+')
 # Libdoc reads a table cell "=x=" as a header: an example cell "==" turns into an empty header cell.
 _EMPTY_HEADER = re.compile(r"<th>\s*</th>")
 
@@ -54,7 +55,7 @@ def check() -> list[str]:
 
 
 def _comparable(path: Path) -> str:
-    return _GENERATED.sub("", path.read_text(encoding="utf-8"))
+    return _VOLATILE.sub("", path.read_text(encoding="utf-8"))
 
 
 def main() -> int:
