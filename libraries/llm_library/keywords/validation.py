@@ -156,10 +156,10 @@ class ValidationKeywords(LibraryComponent):
         self,
         answer: str,
         criteria: str,
-        *,
         assertion_operator: AssertionOperator | None = None,
         assertion_expected: Any = None,
         message: str | None = None,
+        *,
         alias: str | None = None,
     ) -> float:
         """Asks the connection ``alias`` (an LLM as judge) to score ``answer`` against ``criteria`` from 0 to 1.
@@ -170,6 +170,7 @@ class ValidationKeywords(LibraryComponent):
         Example:
         | Skip Unless Real LLM | alias=judge |
         | Judge LLM Answer | ${answer} | Names Paris as the capital | >= | 0.7 | alias=judge |
+        | ${score} = | Judge LLM Answer | ${answer} | Names Paris as the capital | alias=judge |
         """
         prompt = (
             "Score how well the ANSWER meets the CRITERIA, from 0 (not at all) to 1 (fully). "
