@@ -177,9 +177,14 @@ class ServicesLibrary:
             logger.info(f"Dropped schema {namespace.schema} and keys {namespace.key_prefix}*")
 
     def start_suite(self, data, result) -> None:
-        """Library listener: the first suite seen is the one that imported the library (the run's top suite or a
-        suite file run on its own); what its selected tests import decides which services start."""
+        """Library listener: what the whole run's selected tests import decides which services start.
+
+        The library may first be imported by a child suite (a directory without ``__init__.robot``): the run's
+        top suite is found through the parents.
+        """
         if self._selected is None:
+            while data.parent is not None:
+                data = data.parent
             self._selected = services_used(data)
 
     def close(self) -> None:
