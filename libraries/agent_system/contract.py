@@ -31,6 +31,8 @@ class Capability:
     """A run submitted with a deadline fails when the deadline passes."""
     PROVIDERS = "providers"
     """Both OpenAI and Anthropic can be chosen per run."""
+    SCRIPTED_PLAN = "scripted_plan"
+    """The planner's LLM answer can be written for a test (`plan_answer`), so a run gets the steps it needs."""
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,10 @@ class AgentSystemAdapter(ABC):
     def run(self, run_id: str) -> RunView:
         """The run as the system's source of truth sees it."""
 
+    def plan_answer(self, steps: list[tuple[str, str, str]]) -> str:
+        """The LLM answer that makes the planner plan ``steps`` (description, tool, tool input)."""
+        raise NotSupported(f"{self.name} takes no scripted plan (capability '{Capability.SCRIPTED_PLAN}')")
+
     def cancel(self, run_id: str) -> None:
         raise NotSupported(f"{self.name} cannot cancel runs (capability '{Capability.CANCEL}')")
 
@@ -124,6 +130,10 @@ class AgentSystemAdapter(ABC):
     def health(self) -> dict[str, Any]:
         """At least ``{"status": "ok" | "degraded" | "down"}``."""
         raise NotSupported(f"{self.name} reports no health")
+
+    def stored_statuses(self) -> dict[str, str]:
+        """Every run's status in the source of truth, by run id."""
+        raise NotSupported(f"{self.name} cannot list its runs (capability '{Capability.CACHED_STATE}')")
 
     def cached_status(self, run_id: str) -> str | None:
         raise NotSupported(f"{self.name} keeps no cached state (capability '{Capability.CACHED_STATE}')")

@@ -43,6 +43,7 @@ class ReferenceAdapter(AgentSystemAdapter):
             Capability.CANCEL,
             Capability.DEADLINE,
             Capability.PROVIDERS,
+            Capability.SCRIPTED_PLAN,
         }
     )
 
@@ -125,6 +126,10 @@ class ReferenceAdapter(AgentSystemAdapter):
             view["output_tokens"],
             view["cost_usd"],
         )
+
+    def plan_answer(self, steps: list[tuple[str, str, str]]) -> str:
+        items = [{"description": d, "tool": tool or "none", "input": tool_input} for d, tool, tool_input in steps]
+        return json.dumps({"steps": items})
 
     def cancel(self, run_id: str) -> None:
         self._request("POST", f"/runs/{run_id}/cancel", accept=(200, 409))

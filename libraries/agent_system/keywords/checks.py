@@ -1,0 +1,140 @@
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from assertionengine import AssertionOperator, verify_assertion
+from robot.api import logger
+from robot.api.deco import keyword
+
+from ..base import LibraryComponent, skip_unsupported
+from ..contract import Capability, RunView
+
+
+class CheckKeywords(LibraryComponent):
+    """What orchestration must guarantee: nothing lost, nothing applied twice, stores in agreement."""
+
+    @keyword("Each Step Should Have Been Applied Once")
+    def each_step_should_have_been_applied_once(self, *runs: str | list[str]) -> None:
+        """Every step of a succeeded run was applied exactly once; no step of any other run more than once.
+
+        Takes run ids, or lists of them.
+
+        Example:
+        | Each Step Should Have Been Applied Once | ${run} |
+        | Each Step Should Have Been Applied Once | @{runs} |
+        """
+        views = [self.adapter.run(run_id) for run_id in _flatten(runs)]
+        wrong = [
+            f"run {view.id} step {step.number} applied {step.applied} times ({step.status})"
+            for view in views
+            for step in view.steps
+            if step.applied > 1 or (view.status == "succeeded" and step.applied != 1)
+        ]
+        steps = sum(len(view.steps) for view in views)
+        if wrong:
+            raise AssertionError(f"{len(wrong)} of {steps} steps were not applied once: {'; '.join(wrong[:10])}")
+        logger.info(f"{steps} steps of {len(views)} run(s): each applied once (or not at all in unfinished runs).")
+
+    @keyword("Each Step Should Have Asked The LLM Once")
+    def each_step_should_have_asked_the_llm_once(self, run: str) -> None:
+        """Every step of ``run`` called the LLM once: a redelivered step reused the stored answer.
+
+        Example:
+        | Each Step Should Have Asked The LLM Once | ${run} |
+        """
+        view = self.adapter.run(run)
+        wrong = [f"step {step.number}: {step.llm_calls} calls" for step in view.steps if step.llm_calls != 1]
+        if wrong:
+            raise AssertionError(f"Run {run} asked the LLM more or less than once per step: {', '.join(wrong)}")
+
+    @keyword("No Agent Run Should Be Lost")
+    def no_agent_run_should_be_lost(self, *runs: str | list[str]) -> None:
+        """Every run is known to the system and has finished: none lost between submit and the end.
+
+        Example:
+        | No Agent Run Should Be Lost | @{runs} |
+        """
+        views: list[RunView] = []
+        lost = []
+        for run_id in _flatten(runs):
+            try:
+                views.append(self.adapter.run(run_id))
+            except Exception as error:  # the adapter's own error: the run is unknown
+                lost.append(f"{run_id} ({error})")
+        lost += [f"{view.id} ({view.status})" for view in views if not view.finished]
+        if lost:
+            raise AssertionError(f"{len(lost)} run(s) lost or unfinished: {'; '.join(lost[:10])}")
+        logger.info(f"All {len(views)} runs are stored and finished.")
+
+    @keyword("Agent Run State Should Agree Across Services")
+    def agent_run_state_should_agree_across_services(
+        self, *runs: str | list[str], retry_timeout: timedelta = timedelta(seconds=5)
+    ) -> None:
+        """The cached state (Redis) shows the same status as the source of truth (PostgreSQL) for every run.
+
+        Without run ids, every run of the system is compared. Polls for ``retry_timeout``: a cache may lag.
+
+        Example:
+        | Agent Run State Should Agree Across Services |
+        | Agent Run State Should Agree Across Services | ${run} | retry_timeout=10 s |
+        """
+        adapter = self.require(Capability.CACHED_STATE, "compare its stores")
+        wanted = _flatten(runs)
+
+        def attempt() -> int:
+            stored = {run_id: adapter.run(run_id).status for run_id in wanted} if wanted else adapter.stored_statuses()
+            differ = {run_id: (status, adapter.cached_status(run_id)) for run_id, status in stored.items()}
+            differ = {run_id: pair for run_id, pair in differ.items() if pair[0] != pair[1]}
+            if differ:
+                shown = "; ".join(f"{r}: stored {s}, cached {c}" for r, (s, c) in list(differ.items())[:10])
+                raise AssertionError(f"{len(differ)} of {len(stored)} run(s) disagree: {shown}")
+            return len(stored)
+
+        count = self.poll(attempt, retry_timeout)
+        logger.info(f"Stored and cached state agree on {count} run(s).")
+
+    @keyword("Delete Agent System Cache")
+    def delete_agent_system_cache(self) -> int:
+        """Deletes everything the system keeps in its cache server (Redis), as a restart that lost its data.
+
+        Returns the number of keys deleted. The system must repair itself from its source of truth.
+
+        Example:
+        | Delete Agent System Cache |
+        """
+        deleted = self.require(Capability.CACHE_REPAIR, "lose and repair its cache").drop_cached_state()
+        logger.info(f"Deleted {deleted} cached key(s) of the agent system.")
+        return deleted
+
+    @keyword("Get Agent Dead Letter Count")
+    def get_agent_dead_letter_count(
+        self,
+        assertion_operator: AssertionOperator | None = None,
+        assertion_expected: Any = None,
+        message: str | None = None,
+        *,
+        retry_timeout: timedelta | None = None,
+    ) -> int:
+        """How many messages went to the dead-letter queue.
+
+        Example:
+        | Get Agent Dead Letter Count | == | 1 |
+        """
+        adapter = self.require(Capability.DEAD_LETTERS, "show dead letters")
+        expected = None if assertion_expected is None else int(assertion_expected)
+
+        def attempt() -> int:
+            letters = skip_unsupported(adapter.dead_letters)
+            for letter in letters:
+                logger.info(f"Dead letter: {letter}")
+            return verify_assertion(len(letters), assertion_operator, expected, "Dead letters", message)
+
+        return self.poll(attempt, retry_timeout)
+
+
+def _flatten(runs: tuple[Any, ...]) -> list[str]:
+    flat: list[str] = []
+    for item in runs:
+        flat.extend(item if isinstance(item, list | tuple) else [item])
+    return [str(run_id) for run_id in flat]

@@ -1,0 +1,178 @@
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from assertionengine import AssertionOperator, verify_assertion
+from robot.api import logger
+from robot.api.deco import keyword
+from robot.libraries.BuiltIn import BuiltIn
+
+from libraries.llm_library.emulator import EmulatorControl
+from libraries.llm_library.settings import PROVIDERS, resolve
+from libraries.services import runtime
+from libraries.services.settings import setting
+
+from ..base import LibraryComponent, skip_unsupported
+from ..contract import Capability, SystemConfig
+from ..selection import SETTING, load_adapter
+
+
+class LifecycleKeywords(LibraryComponent):
+    """Starting and stopping the system under test and its workers."""
+
+    @keyword("Start Agent System")
+    def start_agent_system(
+        self,
+        *,
+        workers: int = 2,
+        visibility_timeout: timedelta = timedelta(seconds=1),
+        max_deliveries: int = 3,
+    ) -> None:
+        """Starts the system under test chosen by ``AGENT_SYSTEM`` in the current suite namespace.
+
+        It uses the run's PostgreSQL and Redis under the suite's schema and key prefix, and the run's LLM
+        emulator (or the real provider when its key is set). ``workers`` is the number of worker processes;
+        a message a worker took and did not finish is delivered again after ``visibility_timeout``, at most
+        ``max_deliveries`` times before it goes to the dead-letter queue.
+
+        ``AGENT_SYSTEM`` (Robot variable or environment): ``reference`` (default: ``orchestrator/``),
+        ``langgraph`` (``examples/langgraph``) or ``package.module:ClassName`` of your own adapter.
+
+        Example:
+        | Start Agent System | workers=3 | visibility_timeout=500 ms |
+        """
+        if self.library.adapter is not None:
+            logger.warn("An agent system was already running in this suite: it is stopped and replaced.")
+            self.stop_agent_system()
+        adapter = load_adapter(setting(SETTING))
+        endpoints = runtime.endpoints()
+        namespace = runtime.current_namespace()
+        if namespace is None:
+            raise RuntimeError("Start Agent System needs the suite's namespace: call Open Suite Namespace first.")
+        llm = self._llm_settings(endpoints.llm_emulator_url)
+        config = SystemConfig(
+            database_url=endpoints.database_url,
+            schema=namespace.schema,
+            redis_url=endpoints.redis_url,
+            key_prefix=namespace.key_prefix,
+            openai_base_url=llm["openai"].base_url,
+            anthropic_base_url=llm["anthropic"].base_url,
+            openai_api_key=llm["openai"].api_key,
+            anthropic_api_key=llm["anthropic"].api_key,
+            workers=workers,
+            visibility_timeout_s=visibility_timeout.total_seconds(),
+            max_deliveries=max_deliveries,
+            log_file=self._log_file(namespace.schema),
+        )
+        adapter.start(config)
+        self.library.adapter = adapter
+        self.library.models = {name: (resolved.mode, resolved.model) for name, resolved in llm.items()}
+        modes = ", ".join(f"{name} {resolved.mode}" for name, resolved in llm.items())
+        logger.info(f"Started {adapter.name} with {workers} worker(s) in schema {namespace.schema} ({modes}).")
+
+    @keyword("Stop Agent System")
+    def stop_agent_system(self) -> None:
+        """Stops every process of the system under test; safe when none is running (suite teardown).
+
+        Example:
+        | Stop Agent System |
+        """
+        adapter, self.library.adapter = self.library.adapter, None
+        if adapter is not None:
+            adapter.stop()
+            logger.info(f"Stopped {adapter.name}.")
+
+    @keyword("Kill Agent Worker")
+    def kill_agent_worker(self, name: str | None = None) -> str:
+        """SIGKILLs a worker process: ``name``, else one that is working on a step, else any. Returns its name.
+
+        Skipped when the adapter cannot kill workers.
+
+        Example:
+        | ${worker} = | Kill Agent Worker |
+        """
+        adapter = self.require(Capability.KILL_WORKER, "kill a worker")
+        killed = adapter.kill_worker(name)
+        logger.info(f"Killed worker {killed} with SIGKILL.")
+        return killed
+
+    @keyword("Start Agent Worker")
+    def start_agent_worker(self, *, failpoint: str | None = None) -> str:
+        """Starts one more worker process and returns its name.
+
+        ``failpoint`` (reference system: ``before_llm``, ``after_llm``, ``after_commit``) makes the new worker
+        SIGKILL itself at that point of the first step it works on.
+
+        Example:
+        | Start Agent Worker | failpoint=after_commit |
+        """
+        adapter = self.require(Capability.KILL_WORKER, "start workers")
+        options: dict[str, Any] = {"failpoint": failpoint} if failpoint else {}
+        name = adapter.start_worker(**options)
+        logger.info(f"Started worker {name}{f' with failpoint {failpoint}' if failpoint else ''}.")
+        return name
+
+    @keyword("Get Agent Worker Count")
+    def get_agent_worker_count(
+        self,
+        assertion_operator: AssertionOperator | None = None,
+        assertion_expected: Any = None,
+        message: str | None = None,
+        *,
+        retry_timeout: timedelta | None = None,
+    ) -> int:
+        """The number of live workers (by their heartbeats); with an operator, polls until it holds.
+
+        Example:
+        | Get Agent Worker Count | == | 2 | retry_timeout=10 s |
+        """
+        adapter = self.require(Capability.KILL_WORKER, "count its workers")
+        expected = None if assertion_expected is None else int(assertion_expected)
+
+        def attempt() -> int:
+            count = len(skip_unsupported(adapter.workers))
+            return verify_assertion(count, assertion_operator, expected, "Live workers", message)
+
+        return self.poll(attempt, retry_timeout)
+
+    @keyword("Get Agent System Health")
+    def get_agent_system_health(
+        self,
+        assertion_operator: AssertionOperator | None = None,
+        assertion_expected: Any = None,
+        message: str | None = None,
+        *,
+        retry_timeout: timedelta | None = None,
+    ) -> str:
+        """The system's own health: ``ok``, ``degraded`` or ``down``; with an operator, polls until it holds.
+
+        Example:
+        | Get Agent System Health | == | ok | retry_timeout=5 s |
+        """
+
+        def attempt() -> str:
+            report = skip_unsupported(self.adapter.health)
+            logger.info(f"Health: {report}")
+            return verify_assertion(report["status"], assertion_operator, assertion_expected, "Health", message)
+
+        return self.poll(attempt, retry_timeout)
+
+    def _llm_settings(self, emulator_url: str | None) -> dict[str, Any]:
+        def emulator_base_url(provider: str) -> str:
+            control = EmulatorControl(emulator_url or "")
+            return control.openai_base_url() if provider == "openai" else control.anthropic_base_url()
+
+        return {
+            provider: resolve(
+                provider, model=None, api_key=None, base_url=None, llm_mode="live", emulator_base_url=emulator_base_url
+            )
+            for provider in PROVIDERS
+        }
+
+    def _log_file(self, schema: str) -> str:
+        directory = Path(BuiltIn().get_variable_value("${OUTPUT_DIR}", ".")) / "agent-systems"
+        directory.mkdir(parents=True, exist_ok=True)
+        return str(directory / f"{re.sub(r'[^a-z0-9_]', '_', schema)}.log")

@@ -1,0 +1,273 @@
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from typing import Any
+
+from assertionengine import AssertionOperator, verify_assertion
+from robot.api import logger
+from robot.api.deco import keyword
+from robot.libraries.BuiltIn import BuiltIn
+
+from libraries.llm_library.emulator import scoped_model
+
+from ..base import POLL_PAUSE_S, LibraryComponent, skip_unsupported
+from ..contract import Capability, RunView
+
+LLM_LIBRARY = "libraries.llm_library.LLMLibrary"
+MAX_PARALLEL_SUBMITS = 16
+
+
+class RunKeywords(LibraryComponent):
+    """Submitting runs, waiting for them and reading what they ended with."""
+
+    @keyword("Submit Agent Run")
+    def submit_agent_run(self, goal: str, provider: str = "openai", *, deadline: timedelta | None = None) -> str:
+        """Submits a run of ``goal`` on ``provider`` (``openai`` or ``anthropic``) and returns its id.
+
+        Against the emulator the run's model carries the current test's scope, so `LLM Will Answer`,
+        `LLM Will Fail` and the other emulator keywords script this run's LLM calls. ``deadline`` is how long
+        the run may take before the system must fail it.
+
+        Example:
+        | ${run} = | Submit Agent Run | Summarise the quarterly report |
+        | ${run} = | Submit Agent Run | Plan a trip | anthropic | deadline=30 s |
+        """
+        adapter = self.adapter
+        if provider != "openai":
+            self.require(Capability.PROVIDERS, f"run on {provider}")
+        deadline_s = None if deadline is None else deadline.total_seconds()
+        if deadline_s is not None:
+            self.require(Capability.DEADLINE, "honour a run deadline")
+        run_id = skip_unsupported(
+            lambda: adapter.submit(goal, provider=provider, model=self._model(provider), deadline_s=deadline_s)
+        )
+        logger.info(f"Submitted run {run_id} on {provider}: {goal[:200]}")
+        return run_id
+
+    @keyword("Agent Plan Will Be")
+    def agent_plan_will_be(self, *steps: str, provider: str = "openai") -> None:
+        """The next run of this test gets exactly these steps from its planner (the planner's LLM answer is scripted).
+
+        A step is a description, optionally followed by ``| tool: input`` (reference system tools:
+        ``word_count``, ``calculator``). Skipped when the adapter takes no scripted plan or the LLM is not the emulator.
+
+        Example:
+        | Agent Plan Will Be | Find the figures | Add them up \\| calculator: 2 + 3 |
+        """
+        adapter = self.require(Capability.SCRIPTED_PLAN, "take a scripted plan")
+        planned = []
+        for step in steps:
+            description, _, tool_call = step.partition("|")
+            tool, _, tool_input = tool_call.partition(":")
+            planned.append((description.strip(), tool.strip() or "none", tool_input.strip()))
+        BuiltIn().run_keyword("LLM Will Answer", adapter.plan_answer(planned), f"alias={provider}")
+
+    @keyword("Submit Agent Runs Concurrently")
+    def submit_agent_runs_concurrently(self, count: int, goal: str = "Goal", provider: str = "openai") -> list[str]:
+        """Submits ``count`` runs at the same time (up to 16 at once) and returns their ids in order.
+
+        Example:
+        | ${runs} = | Submit Agent Runs Concurrently | 50 |
+        """
+        model = self._model(provider)
+        adapter = self.adapter
+        with ThreadPoolExecutor(max_workers=min(MAX_PARALLEL_SUBMITS, max(1, count))) as pool:
+            futures = [
+                pool.submit(adapter.submit, f"{goal} #{number}", provider=provider, model=model)
+                for number in range(1, count + 1)
+            ]
+            run_ids = [future.result() for future in futures]
+        logger.info(f"Submitted {len(run_ids)} runs concurrently.")
+        return run_ids
+
+    @keyword("Wait Until Agent Run Finishes")
+    def wait_until_agent_run_finishes(self, run: str, timeout: timedelta = timedelta(seconds=60)) -> str:
+        """Waits until ``run`` is ``succeeded``, ``failed`` or ``cancelled`` and returns that status.
+
+        Fails after ``timeout`` naming the status and the steps it was stuck in.
+
+        Example:
+        | Wait Until Agent Run Finishes | ${run} | timeout=30 s |
+        """
+        return self._wait_all([run], timeout)[0].status
+
+    @keyword("Wait Until Agent Runs Finish")
+    def wait_until_agent_runs_finish(self, runs: list[str], timeout: timedelta = timedelta(seconds=120)) -> None:
+        """Waits until every run in ``runs`` has finished; fails after ``timeout`` naming the ones that did not.
+
+        Example:
+        | Wait Until Agent Runs Finish | ${runs} | timeout=2 min |
+        """
+        finished = self._wait_all(runs, timeout)
+        counts: dict[str, int] = {}
+        for run in finished:
+            counts[run.status] = counts.get(run.status, 0) + 1
+        logger.info(f"{len(finished)} runs finished: {counts}")
+
+    @keyword("Wait Until An Agent Step Is Running")
+    def wait_until_an_agent_step_is_running(self, run: str, timeout: timedelta = timedelta(seconds=30)) -> None:
+        """Waits until a worker is working on one of the steps of ``run`` (to kill it mid-step, say).
+
+        Example:
+        | Wait Until An Agent Step Is Running | ${run} |
+        """
+        deadline = time.monotonic() + timeout.total_seconds()
+        while not any(step.status == "running" for step in self.adapter.run(run).steps):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"No step of run {run} started within {timeout.total_seconds():g} s.")
+            time.sleep(POLL_PAUSE_S / 2)
+
+    @keyword("Cancel Agent Run")
+    def cancel_agent_run(self, run: str) -> None:
+        """Asks the system to cancel ``run``; a run that has already ended stays as it was.
+
+        Example:
+        | Cancel Agent Run | ${run} |
+        """
+        self.require(Capability.CANCEL, "cancel a run").cancel(run)
+        logger.info(f"Asked to cancel run {run}.")
+
+    @keyword("Get Agent Run Status")
+    def get_agent_run_status(
+        self,
+        run: str,
+        assertion_operator: AssertionOperator | None = None,
+        assertion_expected: Any = None,
+        message: str | None = None,
+        *,
+        retry_timeout: timedelta | None = None,
+    ) -> str:
+        """The status of ``run``: ``pending``, ``running``, ``aggregating``, ``succeeded``, ``failed``, ``cancelled``.
+
+        Example:
+        | Get Agent Run Status | ${run} | == | succeeded |
+        """
+        return self._get(run, "status", "Status", assertion_operator, assertion_expected, message, retry_timeout)
+
+    @keyword("Get Agent Run Result")
+    def get_agent_run_result(
+        self,
+        run: str,
+        assertion_operator: AssertionOperator | None = None,
+        assertion_expected: Any = None,
+        message: str | None = None,
+    ) -> str | None:
+        """The final answer of ``run`` (``None`` until it succeeded).
+
+        Example:
+        | Get Agent Run Result | ${run} | contains | Paris |
+        """
+        return self._get(run, "result", "Result", assertion_operator, assertion_expected, message)
+
+    @keyword("Get Agent Run Error")
+    def get_agent_run_error(
+        self,
+        run: str,
+        assertion_operator: AssertionOperator | None = None,
+        assertion_expected: Any = None,
+        message: str | None = None,
+    ) -> str | None:
+        """Why ``run`` failed or was cancelled, in one line (``None`` otherwise).
+
+        Example:
+        | Get Agent Run Error | ${run} | contains | 400 Bad Request |
+        """
+        return self._get(run, "error", "Error", assertion_operator, assertion_expected, message)
+
+    @keyword("Get Agent Run Cost")
+    def get_agent_run_cost(
+        self,
+        run: str,
+        assertion_operator: AssertionOperator | None = None,
+        assertion_expected: Any = None,
+        message: str | None = None,
+    ) -> float:
+        """What the LLM calls of ``run`` cost, in USD, as the system recorded it.
+
+        Example:
+        | Get Agent Run Cost | ${run} | > | 0 |
+        """
+        expected = None if assertion_expected is None else float(assertion_expected)
+        return self._get(run, "cost_usd", "Cost (USD)", assertion_operator, expected, message)
+
+    @keyword("Get Agent Run Tokens")
+    def get_agent_run_tokens(
+        self,
+        run: str,
+        assertion_operator: AssertionOperator | None = None,
+        assertion_expected: Any = None,
+        message: str | None = None,
+    ) -> int:
+        """Input plus output tokens of every LLM call of ``run``.
+
+        Example:
+        | Get Agent Run Tokens | ${run} | > | 0 |
+        """
+        view = self.adapter.run(run)
+        tokens = view.input_tokens + view.output_tokens
+        logger.info(f"Run {run}: {view.input_tokens} input and {view.output_tokens} output tokens.")
+        expected = None if assertion_expected is None else int(assertion_expected)
+        return verify_assertion(tokens, assertion_operator, expected, "Tokens", message)
+
+    @keyword("Get Agent Run Step Count")
+    def get_agent_run_step_count(
+        self,
+        run: str,
+        assertion_operator: AssertionOperator | None = None,
+        assertion_expected: Any = None,
+        message: str | None = None,
+    ) -> int:
+        """How many steps the plan of ``run`` has.
+
+        Example:
+        | Get Agent Run Step Count | ${run} | == | 3 |
+        """
+        expected = None if assertion_expected is None else int(assertion_expected)
+        count = len(self.adapter.run(run).steps)
+        return verify_assertion(count, assertion_operator, expected, "Steps", message)
+
+    def _get(self, run: str, field: str, label: str, operator, expected, message, retry_timeout=None) -> Any:
+        def attempt() -> Any:
+            value = getattr(self.adapter.run(run), field)
+            logger.info(f"Run {run} {label.lower()}: {value}")
+            return verify_assertion(value, operator, expected, f"{label} of run {run}", message)
+
+        return self.poll(attempt, retry_timeout)
+
+    def _wait_all(self, runs: list[str], timeout: timedelta) -> list[RunView]:
+        deadline = time.monotonic() + timeout.total_seconds()
+        finished: dict[str, RunView] = {}
+        while True:
+            for run_id in [r for r in runs if r not in finished]:
+                view = self.adapter.run(run_id)
+                if view.finished:
+                    finished[run_id] = view
+                    logger.info(f"Run {run_id} {view.status}" + (f": {view.error}" if view.error else "."))
+            if len(finished) == len(runs):
+                return [finished[run_id] for run_id in runs]
+            if time.monotonic() > deadline:
+                raise AssertionError(self._not_finished(runs, finished, timeout))
+            time.sleep(POLL_PAUSE_S)
+
+    def _not_finished(self, runs: list[str], finished: dict[str, RunView], timeout: timedelta) -> str:
+        waiting = [self.adapter.run(run_id) for run_id in runs if run_id not in finished]
+        shown = "; ".join(
+            f"{view.id} {view.status} (steps: {', '.join(s.status for s in view.steps) or 'none'})"
+            for view in waiting[:5]
+        )
+        return f"{len(waiting)} of {len(runs)} run(s) did not finish within {timeout.total_seconds():g} s: {shown}"
+
+    def _model(self, provider: str) -> str:
+        mode, model = self.library.models.get(provider, ("real", None))
+        if mode != "emulator":
+            return model
+        try:
+            llm = BuiltIn().get_library_instance(LLM_LIBRARY)
+        except RuntimeError:
+            raise RuntimeError(
+                "The agent system's LLM calls are scripted per test through the LLM library: import "
+                "keywords/agent_system.resource (or keywords/llm.resource) in this suite."
+            ) from None
+        return scoped_model(model, llm.state.scope)

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from robotlibcore import DynamicCore
+
+from .contract import AgentSystemAdapter
+from .keywords.checks import CheckKeywords
+from .keywords.lifecycle import LifecycleKeywords
+from .keywords.runs import RunKeywords
+
+__version__ = "1.0.0"
+
+
+class AgentSystemLibrary(DynamicCore):
+    """Keywords that prove a multi-agent system orchestrates correctly: runs finish, steps apply once, nothing is
+    lost when workers die, and its stores agree.
+
+    = Table of contents =
+
+    %TOC%
+
+    = The system under test =
+
+    The keywords talk to an *adapter*, a small Python class that knows one system
+    (``libraries/agent_system/contract.py``). ``AGENT_SYSTEM`` (Robot variable or environment) selects it:
+
+    | *Value*                  | *System*                                                        |
+    | ``reference`` (default)  | ``orchestrator/``: API + agent processes, Redis Streams, PostgreSQL |
+    | ``langgraph``            | ``examples/langgraph``: a LangGraph supervisor with a PostgreSQL checkpointer |
+    | ``package.module:Class`` | your own adapter                                                |
+
+    `Start Agent System` starts it in the suite's namespace (schema and key prefix) on the run's servers, with
+    its LLM calls going to the run's emulator (or the real provider when a key is set); `Stop Agent System`
+    stops every process in the suite teardown. An adapter lists what it can do; a keyword that needs a missing
+    capability (killing workers, a cache to compare) *skips* the test with a reason naming it.
+
+    = Scripting the system's LLM =
+
+    Against the emulator each run's model carries the current test's scope, so the LLM library's emulator
+    keywords (`LLM Will Answer`, `LLM Will Fail`, `LLM Stream Will Break`, ...) script the calls the system makes.
+
+    = Assertions =
+
+    Getters take AssertionEngine operators: ``Get Agent Run Status    ${run}    ==    succeeded``.
+    ``retry_timeout`` makes a getter poll until the assertion holds.
+    """
+
+    ROBOT_LIBRARY_SCOPE = "SUITE"
+    ROBOT_LIBRARY_VERSION = __version__
+
+    def __init__(self, *, retry_timeout: timedelta = timedelta(0)) -> None:
+        """``retry_timeout`` is how long getters with an assertion keep polling by default."""
+        self.retry_timeout = retry_timeout.total_seconds()
+        self.adapter: AgentSystemAdapter | None = None
+        self.models: dict[str, tuple[str, str]] = {}
+        DynamicCore.__init__(self, [LifecycleKeywords(self), RunKeywords(self), CheckKeywords(self)])

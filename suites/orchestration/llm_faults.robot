@@ -1,0 +1,58 @@
+*** Settings ***
+Documentation     Faults of the system's LLM provider during a run: what the SDKs can retry ends in a succeeded
+...               run; what they cannot ends the run failed with one clear reason naming provider and status.
+
+Resource          keywords/agent_system.resource
+
+Suite Setup       Open Agent System Suite
+Suite Teardown    Close Agent System Suite
+
+Test Tags         orchestration    llm_faults    emulator
+
+
+*** Test Cases ***
+Rate Limit With Retry-After During A Step Is Retried
+    [Documentation]    A 429 with retry-after on a step: the SDK waits as asked, retries, and the run succeeds.
+    LLM Will Fail    429    retry_after=200ms    streaming=${True}
+    ${run}    Submit Agent Run    Triage the support queue
+    Run Should Succeed    ${run}
+    LLM Retries Should Honour Retry After    alias=openai
+
+Server Error During A Step Is Retried
+    [Documentation]    A 503 on a step is retried after its retry-after and the run succeeds.
+    LLM Will Fail    503    retry_after=100ms    streaming=${True}
+    ${run}    Submit Agent Run    Triage the support queue
+    Run Should Succeed    ${run}
+    LLM Retries Should Honour Retry After    alias=openai
+
+Plan That Breaks Its Schema Fails The Run
+    [Documentation]    A plan with no steps breaks the plan's JSON schema: the run fails saying so.
+    LLM Will Answer    {"steps": []}
+    ${run}    Submit Agent Run    Triage the support queue
+    Run Should Fail Because    ${run}    the plan does not match its schema
+
+Non-Retryable Bad Request Fails The Run
+    [Documentation]    A 400 on a step is not retried: the run fails naming provider and status.
+    LLM Will Fail    400    message=prompt is too long    streaming=${True}
+    ${run}    Submit Agent Run    Triage the support queue
+    Run Should Fail Because    ${run}    OpenAI answered 400 Bad Request
+
+Exhausted Retries Fail The Run
+    [Documentation]    Three 500s on a step use up the SDK's retries: the run fails naming the attempts.
+    LLM Will Fail    500    times=3    streaming=${True}
+    ${run}    Submit Agent Run    Triage the support queue
+    Run Should Fail Because    ${run}    500 Internal Server Error after 3 attempts
+
+Truncated Stream Fails The Run
+    [Documentation]    A step's stream that ends early without a finish reason is not taken as an answer.
+    LLM Stream Will Break    truncate    after_chunks=1
+    ${run}    Submit Agent Run    Triage the support queue
+    Run Should Fail Because    ${run}    without a finish reason (truncated)
+
+Anthropic Overload Is Retried
+    [Documentation]    A 529 from Anthropic on a step is retried after its retry-after and the run succeeds.
+    [Tags]    anthropic
+    LLM Will Fail    529    retry_after=100ms    streaming=${True}    alias=anthropic
+    ${run}    Submit Agent Run    Triage the support queue    anthropic
+    Run Should Succeed    ${run}
+    LLM Retries Should Honour Retry After    alias=anthropic
