@@ -1,0 +1,95 @@
+"""The LangGraph example through the adapter contract: answers, model faults, a killed worker, what it cannot do."""
+
+from __future__ import annotations
+
+import httpx2
+import pytest
+
+from libraries.agent_system.contract import Capability, NotSupported
+from tests.orchestrator.harness import System, wait_for
+
+pytest.importorskip("langgraph.checkpoint.postgres", reason="pip install -r examples/langgraph/requirements.txt")
+
+NOT_STREAMED = {"stream": False}
+
+
+def reply(system: System, text: str, times: int = 1) -> None:
+    system.emulator.script("openai", {"type": "reply", "text": text, "times": times}, **NOT_STREAMED)
+
+
+def test_a_goal_becomes_research_then_an_answer_each_step_applied_once(start_langgraph) -> None:
+    system: System = start_langgraph()
+    reply(system, "Fact: the answer is six times seven.")
+    reply(system, "The answer is 42.")
+
+    run = system.wait_finished(system.submit("What is the answer?"))
+
+    assert run.status == "succeeded", run.error
+    assert run.result == "The answer is 42."
+    assert [(s.number, s.status, s.applied, s.llm_calls) for s in run.steps] == [
+        (1, "succeeded", 1, 1),
+        (2, "succeeded", 1, 1),
+    ]
+    assert run.llm_calls == 2
+    assert run.input_tokens > 0 and run.output_tokens > 0
+    writer_prompt = _prompts(system)[-1]
+    assert "the answer is six times seven" in writer_prompt, "the research did not reach the writer"
+
+
+def test_a_model_error_fails_the_run_naming_the_node_and_the_status(start_langgraph) -> None:
+    system: System = start_langgraph()
+    system.emulator.script("openai", {"type": "fail", "status": 400, "message": "prompt too long"}, **NOT_STREAMED)
+
+    run = system.wait_finished(system.submit())
+
+    assert run.status == "failed"
+    assert run.error.startswith("researcher: OpenAI answered 400"), run.error
+    assert "prompt too long" in run.error
+    assert [(s.number, s.status, s.applied) for s in run.steps] == [(1, "failed", 0)]
+
+
+def test_a_worker_killed_mid_run_resumes_from_its_checkpoint(start_langgraph) -> None:
+    system: System = start_langgraph(workers=1)
+    reply(system, "Research notes.")
+    reply(system, "The written answer.", times=2)  # the killed call takes one
+    for seconds in (0, 30):  # the researcher's call answers at once, the writer's hangs until the kill
+        system.emulator.script("openai", {"type": "delay", "seconds": seconds}, **NOT_STREAMED)
+    run_id = system.submit()
+
+    wait_for(lambda: not _pending_delays(system), 20, "the writer's model call to start")
+    killed = system.adapter.kill_worker()
+    assert system.adapter.health()["status"] == "degraded"
+    assert system.adapter.run(run_id).status == "running"
+    system.adapter.start_worker()
+    run = system.wait_finished(run_id)
+
+    assert killed == "lg-worker-1"
+    assert run.status == "succeeded", run.error
+    assert run.result == "The written answer."
+    assert [s.applied for s in run.steps] == [1, 1]
+    assert [s.llm_calls for s in run.steps] == [1, 1], "the research was asked for again, not taken from the checkpoint"
+
+
+def test_it_declares_only_what_it_supports(start_langgraph) -> None:
+    system: System = start_langgraph()
+
+    assert system.adapter.capabilities == {Capability.KILL_WORKER}
+    with pytest.raises(NotSupported, match=Capability.PROVIDERS):
+        system.submit(provider="anthropic")
+    with pytest.raises(NotSupported, match=Capability.DEADLINE):
+        system.submit(deadline_s=5)
+    with pytest.raises(NotSupported, match=Capability.CACHED_STATE):
+        system.adapter.cached_status("any")
+    assert system.adapter.health()["status"] == "ok"
+    assert [worker["name"] for worker in system.adapter.workers()] == ["lg-worker-1"]
+
+
+def _pending_delays(system: System) -> list[dict]:
+    pending = httpx2.get(f"{system.emulator.root_url}/_llmock/scenario", timeout=10).json()["pending"]
+    scope = f"*@{system.emulator.scope}"
+    return [rule for rule in pending if rule["type"] == "delay" and rule.get("match", {}).get("model") == scope]
+
+
+def _prompts(system: System) -> list[str]:
+    records = httpx2.get(f"{system.emulator.root_url}/_llmock/requests", timeout=10).json()["requests"]
+    return [str(r.get("body") or r) for r in records if (r.get("model") or "").endswith(system.emulator.scope)]
