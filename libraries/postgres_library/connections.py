@@ -151,6 +151,7 @@ class ConnectionKeywords(LibraryComponent):
         assertion_operator: AssertionOperator | None = None,
         assertion_expected: Any = None,
         message: str | None = None,
+        *,
         alias: str | None = None,
     ) -> int:
         """Returns how often `Ensure Database Connection` re-established ``alias`` since it was connected.

@@ -92,7 +92,7 @@ class PoolKeywords(LibraryComponent):
         logger.info(f"Opened connection pool '{name}' (max_size {max_size}) on {settings.describe()}")
 
     @keyword
-    def borrow_pool_connection(self, alias: str | None = None) -> None:
+    def borrow_pool_connection(self, *, alias: str | None = None) -> None:
         """Takes one connection from the pool and keeps it in use until `Return Pool Connections`.
 
         The connection is proven usable with ``SELECT 1``. Fails within the pool's ``acquire_timeout`` when all
@@ -111,7 +111,7 @@ class PoolKeywords(LibraryComponent):
         )
 
     @keyword
-    def return_pool_connections(self, alias: str | None = None) -> None:
+    def return_pool_connections(self, *, alias: str | None = None) -> None:
         """Gives every borrowed connection back to the pool.
 
         Example:
@@ -126,6 +126,7 @@ class PoolKeywords(LibraryComponent):
         assertion_operator: AssertionOperator | None = None,
         assertion_expected: Any = None,
         message: str | None = None,
+        *,
         alias: str | None = None,
     ) -> int:
         """Returns how many connections of the pool are borrowed; with an operator, checks that number.

@@ -26,7 +26,7 @@ def repository_file(path: str | Path) -> Path:
 
 class ScriptKeywords(LibraryComponent):
     @keyword("Apply SQL Script")
-    def apply_sql_script(self, path: str, alias: str | None = None) -> None:
+    def apply_sql_script(self, path: str, *, alias: str | None = None) -> None:
         """Runs every statement of the SQL file ``path`` on ``alias`` as one transaction.
 
         A relative ``path`` starts at the repository root, so suites find the file from any working directory.

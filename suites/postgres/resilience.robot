@@ -35,7 +35,7 @@ Statement Timeout Cancels A Slow Query
     Connect To Run Database    statement_timeout=300 ms    alias=impatient
     Run Keyword And Expect Error    QueryCanceled: canceling statement due to statement timeout*
     ...    Run Slow Query    5    alias=impatient
-    Session Should Still Work    impatient
+    Session Should Still Work    alias=impatient
 
 Exhausted Pool Fails Clearly Within Its Acquire Timeout
     [Documentation]    Borrowing from a full pool fails within its acquire timeout (the test timeout bounds it) and

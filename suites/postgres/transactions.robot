@@ -51,7 +51,7 @@ Read Committed Sees A Commit Made During The Transaction
     Run Status In Transaction Should Be    run-rc    running    alias=${OBSERVER}
     Set Agent Run Status    run-rc    succeeded
     Run Status In Transaction Should Be    run-rc    succeeded    alias=${OBSERVER}
-    Commit Transaction    ${OBSERVER}
+    Commit Transaction    alias=${OBSERVER}
 
 Repeatable Read Keeps Its Snapshot
     [Documentation]    REPEATABLE READ: the transaction keeps seeing its snapshot while another session commits.
@@ -61,7 +61,7 @@ Repeatable Read Keeps Its Snapshot
     Run Status In Transaction Should Be    run-rr    running    alias=${OBSERVER}
     Set Agent Run Status    run-rr    succeeded
     Run Status In Transaction Should Be    run-rr    running    alias=${OBSERVER}
-    Commit Transaction    ${OBSERVER}
+    Commit Transaction    alias=${OBSERVER}
     Agent Run Should Have Status    run-rr    succeeded    alias=${OBSERVER}
 
 Repeatable Read Refuses To Overwrite A Concurrent Update
@@ -72,7 +72,7 @@ Repeatable Read Refuses To Overwrite A Concurrent Update
     Run Status In Transaction Should Be    run-conflict    running    alias=${OBSERVER}
     Set Agent Run Status    run-conflict    succeeded
     Updating Run Status In Transaction Should Fail To Serialize    run-conflict    failed    alias=${OBSERVER}
-    Roll Back Transaction    ${OBSERVER}
+    Roll Back Transaction    alias=${OBSERVER}
     Agent Run Should Have Status    run-conflict    succeeded
 
 Serializable Refuses Write Skew
@@ -86,7 +86,7 @@ Serializable Refuses Write Skew
     Start Agent Run In Transaction    run-a    planner
     Start Agent Run In Transaction    run-b    planner    alias=${OBSERVER}
     Commit Transaction
-    Committing Should Fail To Serialize    ${OBSERVER}
+    Committing Should Fail To Serialize    alias=${OBSERVER}
     Running Runs Of Agent Should Be    planner    1
 
 Read Committed Lets Write Skew Through
@@ -99,7 +99,7 @@ Read Committed Lets Write Skew Through
     Start Agent Run In Transaction    run-a    planner
     Start Agent Run In Transaction    run-b    planner    alias=${OBSERVER}
     Commit Transaction
-    Commit Transaction    ${OBSERVER}
+    Commit Transaction    alias=${OBSERVER}
     Running Runs Of Agent Should Be    planner    2
 
 Deadlock Is Detected And The Retried Transaction Succeeds

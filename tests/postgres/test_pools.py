@@ -23,9 +23,9 @@ def test_exhausted_pool_fails_within_its_acquire_timeout(postgres):
 
 def test_returned_connections_can_be_borrowed_again(postgres):
     postgres.open_connection_pool(max_size=1, acquire_timeout=timedelta(milliseconds=300), alias="agents")
-    postgres.borrow_pool_connection("agents")
-    postgres.return_pool_connections("agents")
-    postgres.borrow_pool_connection("agents")
+    postgres.borrow_pool_connection(alias="agents")
+    postgres.return_pool_connections(alias="agents")
+    postgres.borrow_pool_connection(alias="agents")
     assert postgres.get_pool_connections_in_use(alias="agents") == 1
 
 

@@ -92,6 +92,7 @@ class ConnectionKeywords(LibraryComponent):
         assertion_operator: AssertionOperator | None = None,
         assertion_expected: str | None = None,
         message: str | None = None,
+        *,
         alias: str | None = None,
     ) -> str:
         """Returns ``emulator``, ``real`` or ``replay`` for the connection, with an optional inline assertion.
@@ -114,7 +115,7 @@ class ConnectionKeywords(LibraryComponent):
         return self._emulator_base_url(provider_name(provider))
 
     @keyword("Skip Unless Real LLM")
-    def skip_unless_real_llm(self, alias: str | None = None) -> None:
+    def skip_unless_real_llm(self, *, alias: str | None = None) -> None:
         """Skips the test unless the connection is a real provider (or replays one), naming the key to set.
 
         Example:
