@@ -71,7 +71,7 @@ def test_ttl_in_milliseconds_and_seconds(library):
 
     assert 0 < library.get_ttl("heartbeat", Op["<="], "250 ms") <= 0.25
     assert 9 < library.get_ttl("session", Op["<="], "10 s") <= 10
-    library.wait_until_redis_key_expires("heartbeat", timeout="5 s")
+    library.wait_until_redis_key_expires("heartbeat", retry_timeout="5 s")
     library.redis_key_should_not_exist("heartbeat")
 
 

@@ -160,20 +160,31 @@ class KeyKeywords(LibraryComponent):
 
     @keyword
     def wait_until_redis_key_expires(
-        self, key: str, timeout: timedelta = timedelta(seconds=10), *, alias: str | None = None
+        self,
+        key: str,
+        retry_timeout: timedelta = timedelta(seconds=10),
+        *,
+        timeout: timedelta | None = None,
+        alias: str | None = None,
     ) -> None:
-        """Waits until ``key`` no longer exists; fails after ``timeout`` with the TTL it still had.
+        """Waits until ``key`` no longer exists; fails after ``retry_timeout`` with the TTL it still had.
+
+        ``timeout`` is the deprecated name of ``retry_timeout``, kept so that existing suites keep working.
 
         Example:
         | `Set Redis Value` | agent:1:heartbeat | alive | ttl=200 ms |
-        | `Wait Until Redis Key Expires` | agent:1:heartbeat | timeout=2 s |
+        | `Wait Until Redis Key Expires` | agent:1:heartbeat | retry_timeout=2 s |
         """
+        if timeout is not None:
+            retry_timeout = timeout
         connection = self.connection(alias)
         client = connection.reader("Wait Until Redis Key Expires")
-        deadline = time.monotonic() + seconds(timeout)
+        deadline = time.monotonic() + seconds(retry_timeout)
         while (left := connection.run("PTTL", key, client.pttl)) != -2:
             if time.monotonic() >= deadline:
                 state = "it has no TTL" if left == -1 else f"{left} ms left"
-                raise RedisExpectationFailed(f"Redis key '{key}' did not expire within {duration(timeout)}: {state}.")
+                raise RedisExpectationFailed(
+                    f"Redis key '{key}' did not expire within {duration(retry_timeout)}: {state}."
+                )
             time.sleep(RETRY_PAUSE if left == -1 else min(RETRY_PAUSE, max(left, 1) / 1000))
         connection.log("EXPIRED", key)
