@@ -19,6 +19,7 @@ from typing import Any
 import psycopg
 
 from libraries.agent_system.contract import (
+    TERMINAL,
     AgentSystemAdapter,
     Capability,
     NotSupported,
@@ -39,6 +40,11 @@ SELECT channel, count(DISTINCT task_id) AS tasks
 FROM checkpoint_writes
 WHERE thread_id = %s AND checkpoint_ns = '' AND channel = ANY(%s)
 GROUP BY channel
+"""
+CALLS_SQL = """
+SELECT node, count(*) AS started, count(*) FILTER (WHERE status = 'answered') AS answered,
+       coalesce(sum(input_tokens), 0) AS input_tokens, coalesce(sum(output_tokens), 0) AS output_tokens
+FROM lg_llm_calls WHERE run_id = %s GROUP BY node
 """
 
 
@@ -98,33 +104,32 @@ class LangGraphAdapter(AgentSystemAdapter):
         return store.add_run(self._connection(), goal, model)
 
     def run(self, run_id: str) -> RunView:
+        """Status from ``lg_runs``; a step per agent node that started, ``applied`` = the node's tasks whose writes
+        LangGraph committed (``checkpoint_writes``), ``llm_calls`` = answers received, ``deliveries`` = starts."""
         db = self._connection()
         run = db.execute("SELECT status, result, error FROM lg_runs WHERE id = %s", (run_id,)).fetchone()
         if run is None:
             raise LangGraphError(f"{self.name} has no run {run_id}.")
-        calls = db.execute(
-            "SELECT node, count(*) AS n, sum(input_tokens) AS input, sum(output_tokens) AS output "
-            "FROM lg_llm_calls WHERE run_id = %s GROUP BY node",
-            (run_id,),
-        ).fetchall()
-        per_node = {row["node"]: row for row in calls}
+        calls = {row["node"]: row for row in db.execute(CALLS_SQL, (run_id,))}
         applied = {row["channel"]: row["tasks"] for row in db.execute(STEPS_SQL, (run_id, list(OUTPUTS.values())))}
         steps = []
         for number, node in enumerate(AGENTS, start=1):
-            times, asked = applied.get(OUTPUTS[node], 0), per_node.get(node, {}).get("n", 0)
+            times, node_calls = applied.get(OUTPUTS[node], 0), calls.get(node)
             failed = run["status"] == "failed" and (run["error"] or "").startswith(f"{node}:")
-            if times or asked or failed:
-                status = "succeeded" if times else "failed" if failed else "running"
-                steps.append(StepView(number, status, times, asked, error=run["error"] if failed else None))
+            if not (times or node_calls or failed):
+                continue
+            status = "succeeded" if times else "failed" if failed or run["status"] in TERMINAL else "running"
+            answers, starts = (node_calls["answered"], node_calls["started"]) if node_calls else (0, 0)
+            steps.append(StepView(number, status, times, answers, starts, run["error"] if failed else None))
         return RunView(
             run_id,
             run["status"],
             run["result"],
             run["error"],
             tuple(steps),
-            sum(row["n"] for row in calls),
-            sum(row["input"] or 0 for row in calls),
-            sum(row["output"] or 0 for row in calls),
+            sum(row["answered"] for row in calls.values()),
+            sum(row["input_tokens"] for row in calls.values()),
+            sum(row["output_tokens"] for row in calls.values()),
         )
 
     def health(self) -> dict[str, Any]:

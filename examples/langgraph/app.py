@@ -52,7 +52,7 @@ class Worker:
             self.saver,
             base_url=env["LG_OPENAI_BASE_URL"],
             api_key=env.get("LG_OPENAI_API_KEY") or "unused",
-            record=lambda run_id, node, model, usage: store.record_llm_call(self.db, run_id, node, model, usage),
+            calls=store.LlmCalls(self.db),
         )
 
     def serve(self, ready_file: str | None) -> None:

@@ -2,13 +2,12 @@
 
 The supervisor routes by what the state still lacks (a rule, not a model call), so a run's model calls come in a
 known order (researcher, then writer) and tests can script each one. The model name is taken per run from
-``config["configurable"]["model"]``; every answer a node receives is recorded in ``lg_llm_calls``.
+``config["configurable"]["model"]``; every model call a node makes is journaled in ``lg_llm_calls``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Literal, TypedDict
+from typing import Literal, Protocol, TypedDict
 
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from langchain_core.runnables import RunnableConfig
@@ -24,8 +23,13 @@ AGENTS = ("researcher", "writer")
 OUTPUTS = {"researcher": "research", "writer": "answer"}
 """The state key each agent writes: its committed effect."""
 
-Recorder = Callable[[str, str, str, dict | None], None]
-"""Records one model answer: (run id, node, model, usage)."""
+
+class CallJournal(Protocol):
+    """Where model calls are recorded (``store.LlmCalls``)."""
+
+    def asked(self, run_id: str, node: str, model: str) -> int: ...
+    def answered(self, call_id: int, usage: dict | None) -> None: ...
+    def failed(self, call_id: int, error: str) -> None: ...
 
 
 class Team(TypedDict, total=False):
@@ -38,7 +42,7 @@ class ModelError(RuntimeError):
     """A model call failed; the message names the node and the provider's answer."""
 
 
-def build(checkpointer, *, base_url: str, api_key: str, record: Recorder):
+def build(checkpointer, *, base_url: str, api_key: str, calls: CallJournal):
     """The compiled graph, checkpointed by `checkpointer` after every step."""
 
     def ask(config: RunnableConfig, node: str, messages: list[BaseMessage]) -> str:
@@ -47,11 +51,13 @@ def build(checkpointer, *, base_url: str, api_key: str, record: Recorder):
         llm = ChatOpenAI(
             model=model, base_url=base_url, api_key=api_key, timeout=LLM_TIMEOUT_S, max_retries=LLM_RETRIES
         )
+        call = calls.asked(settings["thread_id"], node, model)
         try:
             answer = llm.invoke(messages)
         except Exception as error:
+            calls.failed(call, describe(error))
             raise ModelError(f"{node}: {describe(error)}") from error
-        record(settings["thread_id"], node, model, answer.usage_metadata)
+        calls.answered(call, answer.usage_metadata)
         return str(answer.content)
 
     def supervisor(state: Team) -> Command[Literal["researcher", "writer", "__end__"]]:

@@ -1,6 +1,7 @@
 """The application's own tables next to LangGraph's checkpoint tables, all in one PostgreSQL schema.
 
-``lg_runs`` is the work queue and the run's outcome; ``lg_llm_calls`` records every model answer a node received.
+``lg_runs`` is the work queue and the run's outcome; ``lg_llm_calls`` records every model call a node makes: a row
+when the call starts (``asked``), completed when the answer (``answered``) or an error (``failed``) comes back.
 A worker owns a run while it holds a session-level advisory lock on it, so a SIGKILLed worker's runs become
 claimable the moment PostgreSQL sees its connection close.
 """
@@ -37,6 +38,8 @@ CREATE TABLE IF NOT EXISTS lg_llm_calls (
     run_id uuid NOT NULL,
     node text NOT NULL,
     model text NOT NULL,
+    status text NOT NULL DEFAULT 'asked',
+    error text,
     input_tokens integer NOT NULL DEFAULT 0,
     output_tokens integer NOT NULL DEFAULT 0,
     created_at timestamptz NOT NULL DEFAULT clock_timestamp()
@@ -106,12 +109,27 @@ def finish(
     )
 
 
-def record_llm_call(connection: psycopg.Connection, run_id: str, node: str, model: str, usage: dict | None) -> None:
-    usage = usage or {}
-    connection.execute(
-        "INSERT INTO lg_llm_calls (run_id, node, model, input_tokens, output_tokens) VALUES (%s, %s, %s, %s, %s)",
-        (run_id, node, model, usage.get("input_tokens", 0), usage.get("output_tokens", 0)),
-    )
+class LlmCalls:
+    """The journal of model calls, written on the worker's connection."""
+
+    def __init__(self, connection: psycopg.Connection) -> None:
+        self.connection = connection
+
+    def asked(self, run_id: str, node: str, model: str) -> int:
+        row = self.connection.execute(
+            "INSERT INTO lg_llm_calls (run_id, node, model) VALUES (%s, %s, %s) RETURNING id", (run_id, node, model)
+        ).fetchone()
+        return row["id"]
+
+    def answered(self, call_id: int, usage: dict | None) -> None:
+        usage = usage or {}
+        self.connection.execute(
+            "UPDATE lg_llm_calls SET status = 'answered', input_tokens = %s, output_tokens = %s WHERE id = %s",
+            (usage.get("input_tokens", 0), usage.get("output_tokens", 0), call_id),
+        )
+
+    def failed(self, call_id: int, error: str) -> None:
+        self.connection.execute("UPDATE lg_llm_calls SET status = 'failed', error = %s WHERE id = %s", (error, call_id))
 
 
 def _lock(connection: psycopg.Connection, function: str, run_id: Any) -> bool:

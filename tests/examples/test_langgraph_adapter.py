@@ -45,18 +45,14 @@ def test_a_model_error_fails_the_run_naming_the_node_and_the_status(start_langgr
     assert run.status == "failed"
     assert run.error.startswith("researcher: OpenAI answered 400"), run.error
     assert "prompt too long" in run.error
-    assert [(s.number, s.status, s.applied) for s in run.steps] == [(1, "failed", 0)]
+    assert [(s.number, s.status, s.applied, s.llm_calls, s.deliveries) for s in run.steps] == [(1, "failed", 0, 0, 1)]
 
 
 def test_a_worker_killed_mid_run_resumes_from_its_checkpoint(start_langgraph) -> None:
     system: System = start_langgraph(workers=1)
-    reply(system, "Research notes.")
-    reply(system, "The written answer.", times=2)  # the killed call takes one
-    for seconds in (0, 30):  # the researcher's call answers at once, the writer's hangs until the kill
-        system.emulator.script("openai", {"type": "delay", "seconds": seconds}, **NOT_STREAMED)
-    run_id = system.submit()
+    run_id = _a_run_waiting_for_its_writer(system)
 
-    wait_for(lambda: not _pending_delays(system), 20, "the writer's model call to start")
+    assert [(s.number, s.status) for s in system.adapter.run(run_id).steps] == [(1, "succeeded"), (2, "running")]
     killed = system.adapter.kill_worker()
     assert system.adapter.health()["status"] == "degraded"
     assert system.adapter.run(run_id).status == "running"
@@ -66,8 +62,35 @@ def test_a_worker_killed_mid_run_resumes_from_its_checkpoint(start_langgraph) ->
     assert killed == "lg-worker-1"
     assert run.status == "succeeded", run.error
     assert run.result == "The written answer."
+    assert [(s.applied, s.llm_calls, s.deliveries) for s in run.steps] == [(1, 1, 1), (1, 1, 2)], (
+        "the research was not taken from the checkpoint, or a step was applied twice"
+    )
+
+
+def test_the_busy_worker_is_the_one_killed_and_a_live_one_takes_the_run_over(start_langgraph) -> None:
+    system: System = start_langgraph(workers=2)
+    run_id = _a_run_waiting_for_its_writer(system)
+    names = {worker["name"] for worker in system.adapter.workers()}
+
+    killed = system.adapter.kill_worker()
+    run = system.wait_finished(run_id)
+
+    assert names - {killed} == {worker["name"] for worker in system.adapter.workers()}
+    assert run.status == "succeeded", run.error
+    assert [(s.applied, s.deliveries) for s in run.steps] == [(1, 1), (1, 2)], "the idle worker was killed"
+
+
+def test_a_run_submitted_with_no_worker_alive_waits_until_one_starts(start_langgraph) -> None:
+    system: System = start_langgraph(workers=1)
+    system.adapter.kill_worker()
+    run_id = system.submit()
+
+    assert system.adapter.run(run_id).status == "pending"
+    system.adapter.start_worker()
+    run = system.wait_finished(run_id)
+
+    assert run.status == "succeeded", run.error
     assert [s.applied for s in run.steps] == [1, 1]
-    assert [s.llm_calls for s in run.steps] == [1, 1], "the research was asked for again, not taken from the checkpoint"
 
 
 def test_it_declares_only_what_it_supports(start_langgraph) -> None:
@@ -82,6 +105,18 @@ def test_it_declares_only_what_it_supports(start_langgraph) -> None:
         system.adapter.cached_status("any")
     assert system.adapter.health()["status"] == "ok"
     assert [worker["name"] for worker in system.adapter.workers()] == ["lg-worker-1"]
+
+
+def _a_run_waiting_for_its_writer(system: System) -> str:
+    """Submits a run whose researcher answers at once and whose writer's model call hangs; returns it once the
+    writer's call has reached the emulator."""
+    reply(system, "Research notes.")
+    reply(system, "The written answer.", times=2)  # the call of a killed worker takes one
+    for seconds in (0, 30):
+        system.emulator.script("openai", {"type": "delay", "seconds": seconds}, **NOT_STREAMED)
+    run_id = system.submit()
+    wait_for(lambda: not _pending_delays(system), 20, "the writer's model call to start")
+    return run_id
 
 
 def _pending_delays(system: System) -> list[dict]:
