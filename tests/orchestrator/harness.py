@@ -89,7 +89,8 @@ def _json(value: Any) -> str:
 
 
 def processes_with(environment_entry: str) -> list[int]:
-    """Pids of live (not zombie) processes whose environment holds `environment_entry`."""
+    """Pids of live (not zombie) processes with an environment entry that starts with `environment_entry`."""
+    wanted = environment_entry.encode()
     found = []
     for environ in Path("/proc").glob("[0-9]*/environ"):
         try:
@@ -97,6 +98,23 @@ def processes_with(environment_entry: str) -> list[int]:
             state = Path(environ.parent, "stat").read_text().rsplit(")", 1)[1].split()[0]
         except OSError:
             continue
-        if environment_entry.encode() in entries and state != "Z":
+        if state != "Z" and any(entry.startswith(wanted) for entry in entries):
             found.append(int(environ.parent.name))
+    return found
+
+
+def descendants(pid: int) -> set[int]:
+    """Every live process below `pid` in the process tree."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(parent, []).append(int(stat.parent.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
     return found
