@@ -43,7 +43,8 @@ GROUP BY channel
 """
 CALLS_SQL = """
 SELECT node, count(*) AS started, count(*) FILTER (WHERE status = 'answered') AS answered,
-       coalesce(sum(input_tokens), 0) AS input_tokens, coalesce(sum(output_tokens), 0) AS output_tokens
+       coalesce(sum(input_tokens), 0) AS input_tokens, coalesce(sum(output_tokens), 0) AS output_tokens,
+       coalesce(sum(cost_usd), 0) AS cost_usd
 FROM lg_llm_calls WHERE run_id = %s GROUP BY node
 """
 
@@ -130,6 +131,7 @@ class LangGraphAdapter(AgentSystemAdapter):
             sum(row["answered"] for row in calls.values()),
             sum(row["input_tokens"] for row in calls.values()),
             sum(row["output_tokens"] for row in calls.values()),
+            sum(row["cost_usd"] for row in calls.values()),
         )
 
     def health(self) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from typing import Any
 from langgraph.checkpoint.postgres import PostgresSaver
 
 from . import graph, store
+from .model import Models, describe
 
 IDLE_POLL_S = 0.1
 _PR_SET_PDEATHSIG = 1
@@ -48,12 +49,12 @@ class Worker:
         self.db = store.connect(env["LG_DATABASE_URL"], env["LG_SCHEMA"])
         store.prepare(self.db)
         self.saver = PostgresSaver(store.connect(env["LG_DATABASE_URL"], env["LG_SCHEMA"]))
-        self.graph = graph.build(
-            self.saver,
+        models = Models(
             base_url=env["LG_OPENAI_BASE_URL"],
             api_key=env.get("LG_OPENAI_API_KEY") or "unused",
             calls=store.LlmCalls(self.db),
         )
+        self.graph = graph.build(self.saver, models)
 
     def serve(self, ready_file: str | None) -> None:
         if ready_file:
@@ -84,12 +85,7 @@ class Worker:
             answer = self.graph.get_state(config).values.get("answer")
         except Exception as error:
             log.info("run %s failed: %s", run["id"], error)
-            store.finish(
-                self.db,
-                run["id"],
-                "failed",
-                error=str(error) if isinstance(error, graph.ModelError) else graph.describe(error),
-            )
+            store.finish(self.db, run["id"], "failed", error=describe(error))
             return
         store.finish(self.db, run["id"], "succeeded", result=answer)
 

@@ -42,6 +42,7 @@ CREATE TABLE IF NOT EXISTS lg_llm_calls (
     error text,
     input_tokens integer NOT NULL DEFAULT 0,
     output_tokens integer NOT NULL DEFAULT 0,
+    cost_usd double precision NOT NULL DEFAULT 0,
     created_at timestamptz NOT NULL DEFAULT clock_timestamp()
 )""",
 )
@@ -121,11 +122,11 @@ class LlmCalls:
         ).fetchone()
         return row["id"]
 
-    def answered(self, call_id: int, usage: dict | None) -> None:
-        usage = usage or {}
+    def answered(self, call_id: int, input_tokens: int, output_tokens: int, cost_usd: float) -> None:
         self.connection.execute(
-            "UPDATE lg_llm_calls SET status = 'answered', input_tokens = %s, output_tokens = %s WHERE id = %s",
-            (usage.get("input_tokens", 0), usage.get("output_tokens", 0), call_id),
+            "UPDATE lg_llm_calls SET status = 'answered', input_tokens = %s, output_tokens = %s, cost_usd = %s "
+            "WHERE id = %s",
+            (input_tokens, output_tokens, cost_usd, call_id),
         )
 
     def failed(self, call_id: int, error: str) -> None:

@@ -10,11 +10,12 @@ from tests.orchestrator.harness import System, wait_for
 
 pytest.importorskip("langgraph.checkpoint.postgres", reason="pip install -r examples/langgraph/requirements.txt")
 
-NOT_STREAMED = {"stream": False}
+STREAMED = {"stream": True}
+"""The agents stream their model calls."""
 
 
 def reply(system: System, text: str, times: int = 1) -> None:
-    system.emulator.script("openai", {"type": "reply", "text": text, "times": times}, **NOT_STREAMED)
+    system.emulator.script("openai", {"type": "reply", "text": text, "times": times}, **STREAMED)
 
 
 def test_a_goal_becomes_research_then_an_answer_each_step_applied_once(start_langgraph) -> None:
@@ -32,20 +33,35 @@ def test_a_goal_becomes_research_then_an_answer_each_step_applied_once(start_lan
     ]
     assert run.llm_calls == 2
     assert run.input_tokens > 0 and run.output_tokens > 0
+    assert run.cost_usd > 0
     writer_prompt = _prompts(system)[-1]
     assert "the answer is six times seven" in writer_prompt, "the research did not reach the writer"
 
 
 def test_a_model_error_fails_the_run_naming_the_node_and_the_status(start_langgraph) -> None:
     system: System = start_langgraph()
-    system.emulator.script("openai", {"type": "fail", "status": 400, "message": "prompt too long"}, **NOT_STREAMED)
+    system.emulator.script("openai", {"type": "fail", "status": 400, "message": "prompt too long"}, **STREAMED)
 
     run = system.wait_finished(system.submit())
 
     assert run.status == "failed"
-    assert run.error.startswith("researcher: OpenAI answered 400"), run.error
+    assert run.error.startswith("researcher: OpenAI answered 400 Bad Request ("), run.error
     assert "prompt too long" in run.error
     assert [(s.number, s.status, s.applied, s.llm_calls, s.deliveries) for s in run.steps] == [(1, "failed", 0, 0, 1)]
+
+
+def test_a_truncated_stream_is_no_answer_and_fails_the_run(start_langgraph) -> None:
+    system: System = start_langgraph()
+    reply(system, "Research notes.")
+    for kind in ("stall", "truncate"):  # the researcher's stream stalls for no time, the writer's is cut short
+        fault = {"type": "stream_fault", "kind": kind, "after_chunks": 1, "stall_seconds": 0}
+        system.emulator.script("openai", fault, **STREAMED)
+
+    run = system.wait_finished(system.submit())
+
+    assert run.status == "failed"
+    assert run.error == "writer: the stream ended without a finish reason (truncated)", run.error
+    assert [(s.status, s.applied) for s in run.steps] == [("succeeded", 1), ("failed", 0)]
 
 
 def test_a_worker_killed_mid_run_resumes_from_its_checkpoint(start_langgraph) -> None:
@@ -113,7 +129,7 @@ def _a_run_waiting_for_its_writer(system: System) -> str:
     reply(system, "Research notes.")
     reply(system, "The written answer.", times=2)  # the call of a killed worker takes one
     for seconds in (0, 30):
-        system.emulator.script("openai", {"type": "delay", "seconds": seconds}, **NOT_STREAMED)
+        system.emulator.script("openai", {"type": "delay", "seconds": seconds}, **STREAMED)
     run_id = system.submit()
     wait_for(lambda: not _pending_delays(system), 20, "the writer's model call to start")
     return run_id
