@@ -21,6 +21,7 @@ LIBRARIES = [
     "libraries.redis_library.RedisLibrary",
     "libraries.postgres_library.PostgresLibrary",
     "libraries.llm_library.LLMLibrary",
+    "libraries.agent_system.AgentSystemLibrary",
 ]
 # Left out of the comparison: the time stamp, and where the source sits (checkout path, line numbers).
 _VOLATILE = re.compile(r'"(?:generated|source)": ?"[^"]*"|"lineno": ?-?\d+')

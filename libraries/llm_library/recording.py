@@ -5,10 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import vcr
-from vcr.errors import CannotOverwriteExistingCassetteException
-
 from .errors import LLMConfigurationError
+
+try:  # vcrpy 9.4 (the first with httpx2 stubs) needs Python 3.11; live and emulated calls work without it
+    import vcr
+    from vcr.errors import CannotOverwriteExistingCassetteException
+except ImportError:  # pragma: no cover - Python 3.10
+    vcr = None
+
+    class CannotOverwriteExistingCassetteException(Exception):
+        pass
+
 
 DEFAULT_CASSETTE_DIR = Path(__file__).resolve().parents[2] / "resources" / "llm" / "cassettes"
 MODE_VARIABLE = "LLM_MODE"
@@ -45,6 +52,10 @@ class Cassette:
     def __init__(self, path: Path, mode: str) -> None:
         if mode not in ("record", "replay"):
             raise LLMConfigurationError(f"A cassette mode must be 'record' or 'replay', got '{mode}'.")
+        if vcr is None:
+            raise LLMConfigurationError(
+                f"{MODE_VARIABLE}={mode} needs vcrpy, which needs Python 3.11 or newer: use LLM_MODE=live here."
+            )
         if mode == "replay" and not path.exists():
             raise LLMConfigurationError(
                 f"Cassette '{path}' does not exist: record it first with {MODE_VARIABLE}=record and real keys."

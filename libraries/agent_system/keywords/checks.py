@@ -21,8 +21,8 @@ class CheckKeywords(LibraryComponent):
         Takes run ids, or lists of them.
 
         Example:
-        | Each Step Should Have Been Applied Once | ${run} |
-        | Each Step Should Have Been Applied Once | @{runs} |
+        | `Each Step Should Have Been Applied Once`    ${run}
+        | `Each Step Should Have Been Applied Once`    @{runs}
         """
         views = [self.adapter.run(run_id) for run_id in _flatten(runs)]
         wrong = [
@@ -41,7 +41,7 @@ class CheckKeywords(LibraryComponent):
         """Every step of ``run`` called the LLM once: a redelivered step reused the stored answer.
 
         Example:
-        | Each Step Should Have Asked The LLM Once | ${run} |
+        | `Each Step Should Have Asked The LLM Once`    ${run}
         """
         view = self.adapter.run(run)
         wrong = [f"step {step.number}: {step.llm_calls} calls" for step in view.steps if step.llm_calls != 1]
@@ -53,7 +53,7 @@ class CheckKeywords(LibraryComponent):
         """Every run is known to the system and has finished: none lost between submit and the end.
 
         Example:
-        | No Agent Run Should Be Lost | @{runs} |
+        | `No Agent Run Should Be Lost`    @{runs}
         """
         views: list[RunView] = []
         lost = []
@@ -76,8 +76,8 @@ class CheckKeywords(LibraryComponent):
         Without run ids, every run of the system is compared. Polls for ``retry_timeout``: a cache may lag.
 
         Example:
-        | Agent Run State Should Agree Across Services |
-        | Agent Run State Should Agree Across Services | ${run} | retry_timeout=10 s |
+        | `Agent Run State Should Agree Across Services`
+        | `Agent Run State Should Agree Across Services`    ${run}    retry_timeout=10 s
         """
         adapter = self.require(Capability.CACHED_STATE, "compare its stores")
         wanted = _flatten(runs)
@@ -101,7 +101,7 @@ class CheckKeywords(LibraryComponent):
         Returns the number of keys deleted. The system must repair itself from its source of truth.
 
         Example:
-        | Delete Agent System Cache |
+        | `Delete Agent System Cache`
         """
         deleted = self.require(Capability.CACHE_REPAIR, "lose and repair its cache").drop_cached_state()
         logger.info(f"Deleted {deleted} cached key(s) of the agent system.")
@@ -119,7 +119,7 @@ class CheckKeywords(LibraryComponent):
         """How many messages went to the dead-letter queue.
 
         Example:
-        | Get Agent Dead Letter Count | == | 1 |
+        | `Get Agent Dead Letter Count`    ==    1
         """
         adapter = self.require(Capability.DEAD_LETTERS, "show dead letters")
         expected = None if assertion_expected is None else int(assertion_expected)

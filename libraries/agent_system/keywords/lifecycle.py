@@ -42,7 +42,7 @@ class LifecycleKeywords(LibraryComponent):
         ``langgraph`` (``examples/langgraph``) or ``package.module:ClassName`` of your own adapter.
 
         Example:
-        | Start Agent System | workers=3 | visibility_timeout=500 ms |
+        | `Start Agent System`    workers=3    visibility_timeout=500 ms
         """
         if self.library.adapter is not None:
             logger.warn("An agent system was already running in this suite: it is stopped and replaced.")
@@ -78,7 +78,7 @@ class LifecycleKeywords(LibraryComponent):
         """Stops every process of the system under test; safe when none is running (suite teardown).
 
         Example:
-        | Stop Agent System |
+        | `Stop Agent System`
         """
         adapter, self.library.adapter = self.library.adapter, None
         if adapter is not None:
@@ -92,7 +92,7 @@ class LifecycleKeywords(LibraryComponent):
         Skipped when the adapter cannot kill workers.
 
         Example:
-        | ${worker} = | Kill Agent Worker |
+        | ${worker} =    `Kill Agent Worker`
         """
         adapter = self.require(Capability.KILL_WORKER, "kill a worker")
         killed = adapter.kill_worker(name)
@@ -107,7 +107,7 @@ class LifecycleKeywords(LibraryComponent):
         SIGKILL itself at that point of the first step it works on.
 
         Example:
-        | Start Agent Worker | failpoint=after_commit |
+        | `Start Agent Worker`    failpoint=after_commit
         """
         adapter = self.require(Capability.KILL_WORKER, "start workers")
         options: dict[str, Any] = {"failpoint": failpoint} if failpoint else {}
@@ -127,7 +127,7 @@ class LifecycleKeywords(LibraryComponent):
         """The number of live workers (by their heartbeats); with an operator, polls until it holds.
 
         Example:
-        | Get Agent Worker Count | == | 2 | retry_timeout=10 s |
+        | `Get Agent Worker Count`    ==    2    retry_timeout=10 s
         """
         adapter = self.require(Capability.KILL_WORKER, "count its workers")
         expected = None if assertion_expected is None else int(assertion_expected)
@@ -150,7 +150,7 @@ class LifecycleKeywords(LibraryComponent):
         """The system's own health: ``ok``, ``degraded`` or ``down``; with an operator, polls until it holds.
 
         Example:
-        | Get Agent System Health | == | ok | retry_timeout=5 s |
+        | `Get Agent System Health`    ==    ok    retry_timeout=5 s
         """
 
         def attempt() -> str:

@@ -31,8 +31,8 @@ class RunKeywords(LibraryComponent):
         the run may take before the system must fail it.
 
         Example:
-        | ${run} = | Submit Agent Run | Summarise the quarterly report |
-        | ${run} = | Submit Agent Run | Plan a trip | anthropic | deadline=30 s |
+        | ${run} =    `Submit Agent Run`    Summarise the quarterly report
+        | ${run} =    `Submit Agent Run`    Plan a trip    anthropic    deadline=30 s
         """
         adapter = self.adapter
         if provider != "openai":
@@ -54,7 +54,7 @@ class RunKeywords(LibraryComponent):
         ``word_count``, ``calculator``). Skipped when the adapter takes no scripted plan or the LLM is not the emulator.
 
         Example:
-        | Agent Plan Will Be | Find the figures | Add them up \\| calculator: 2 + 3 |
+        | `Agent Plan Will Be`    Find the figures    Add them up | calculator: 2 + 3
         """
         adapter = self.require(Capability.SCRIPTED_PLAN, "take a scripted plan")
         planned = []
@@ -69,7 +69,7 @@ class RunKeywords(LibraryComponent):
         """Submits ``count`` runs at the same time (up to 16 at once) and returns their ids in order.
 
         Example:
-        | ${runs} = | Submit Agent Runs Concurrently | 50 |
+        | ${runs} =    `Submit Agent Runs Concurrently`    50
         """
         model = self._model(provider)
         adapter = self.adapter
@@ -89,7 +89,7 @@ class RunKeywords(LibraryComponent):
         Fails after ``timeout`` naming the status and the steps it was stuck in.
 
         Example:
-        | Wait Until Agent Run Finishes | ${run} | timeout=30 s |
+        | `Wait Until Agent Run Finishes`    ${run}    timeout=30 s
         """
         return self._wait_all([run], timeout)[0].status
 
@@ -98,7 +98,7 @@ class RunKeywords(LibraryComponent):
         """Waits until every run in ``runs`` has finished; fails after ``timeout`` naming the ones that did not.
 
         Example:
-        | Wait Until Agent Runs Finish | ${runs} | timeout=2 min |
+        | `Wait Until Agent Runs Finish`    ${runs}    timeout=2 min
         """
         finished = self._wait_all(runs, timeout)
         counts: dict[str, int] = {}
@@ -111,7 +111,7 @@ class RunKeywords(LibraryComponent):
         """Waits until a worker is working on one of the steps of ``run`` (to kill it mid-step, say).
 
         Example:
-        | Wait Until An Agent Step Is Running | ${run} |
+        | `Wait Until An Agent Step Is Running`    ${run}
         """
         deadline = time.monotonic() + timeout.total_seconds()
         while not any(step.status == "running" for step in self.adapter.run(run).steps):
@@ -124,7 +124,7 @@ class RunKeywords(LibraryComponent):
         """Asks the system to cancel ``run``; a run that has already ended stays as it was.
 
         Example:
-        | Cancel Agent Run | ${run} |
+        | `Cancel Agent Run`    ${run}
         """
         self.require(Capability.CANCEL, "cancel a run").cancel(run)
         logger.info(f"Asked to cancel run {run}.")
@@ -142,7 +142,7 @@ class RunKeywords(LibraryComponent):
         """The status of ``run``: ``pending``, ``running``, ``aggregating``, ``succeeded``, ``failed``, ``cancelled``.
 
         Example:
-        | Get Agent Run Status | ${run} | == | succeeded |
+        | `Get Agent Run Status`    ${run}    ==    succeeded
         """
         return self._get(run, "status", "Status", assertion_operator, assertion_expected, message, retry_timeout)
 
@@ -157,7 +157,7 @@ class RunKeywords(LibraryComponent):
         """The final answer of ``run`` (``None`` until it succeeded).
 
         Example:
-        | Get Agent Run Result | ${run} | contains | Paris |
+        | `Get Agent Run Result`    ${run}    contains    Paris
         """
         return self._get(run, "result", "Result", assertion_operator, assertion_expected, message)
 
@@ -172,7 +172,7 @@ class RunKeywords(LibraryComponent):
         """Why ``run`` failed or was cancelled, in one line (``None`` otherwise).
 
         Example:
-        | Get Agent Run Error | ${run} | contains | 400 Bad Request |
+        | `Get Agent Run Error`    ${run}    contains    400 Bad Request
         """
         return self._get(run, "error", "Error", assertion_operator, assertion_expected, message)
 
@@ -187,7 +187,7 @@ class RunKeywords(LibraryComponent):
         """What the LLM calls of ``run`` cost, in USD, as the system recorded it.
 
         Example:
-        | Get Agent Run Cost | ${run} | > | 0 |
+        | `Get Agent Run Cost`    ${run}    >    0
         """
         expected = None if assertion_expected is None else float(assertion_expected)
         return self._get(run, "cost_usd", "Cost (USD)", assertion_operator, expected, message)
@@ -203,7 +203,7 @@ class RunKeywords(LibraryComponent):
         """Input plus output tokens of every LLM call of ``run``.
 
         Example:
-        | Get Agent Run Tokens | ${run} | > | 0 |
+        | `Get Agent Run Tokens`    ${run}    >    0
         """
         view = self.adapter.run(run)
         tokens = view.input_tokens + view.output_tokens
@@ -222,7 +222,7 @@ class RunKeywords(LibraryComponent):
         """How many steps the plan of ``run`` has.
 
         Example:
-        | Get Agent Run Step Count | ${run} | == | 3 |
+        | `Get Agent Run Step Count`    ${run}    ==    3
         """
         expected = None if assertion_expected is None else int(assertion_expected)
         count = len(self.adapter.run(run).steps)
