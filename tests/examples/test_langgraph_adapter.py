@@ -34,8 +34,9 @@ def test_a_goal_becomes_research_then_an_answer_each_step_applied_once(start_lan
     assert run.llm_calls == 2
     assert run.input_tokens > 0 and run.output_tokens > 0
     assert run.cost_usd > 0
-    writer_prompt = _prompts(system)[-1]
-    assert "the answer is six times seven" in writer_prompt, "the research did not reach the writer"
+    prompts = _prompts(system)
+    assert len(prompts) == 2, "each call should carry the run's model name, scope included"
+    assert "the answer is six times seven" in prompts[-1], "the research did not reach the writer"
 
 
 def test_a_model_error_fails_the_run_naming_the_node_and_the_status(start_langgraph) -> None:
