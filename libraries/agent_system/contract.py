@@ -31,6 +31,8 @@ class Capability:
     """A run submitted with a deadline fails when the deadline passes."""
     PROVIDERS = "providers"
     """Both OpenAI and Anthropic can be chosen per run."""
+    FAILPOINTS = "failpoints"
+    """A worker can be started to SIGKILL itself at a named point of a step (`start_worker(failpoint=...)`)."""
     SCRIPTED_PLAN = "scripted_plan"
     """The planner's LLM answer can be written for a test (`plan_answer`), so a run gets the steps it needs."""
 

@@ -44,6 +44,7 @@ class ReferenceAdapter(AgentSystemAdapter):
             Capability.DEADLINE,
             Capability.PROVIDERS,
             Capability.SCRIPTED_PLAN,
+            Capability.FAILPOINTS,
         }
     )
 

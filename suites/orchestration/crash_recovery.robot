@@ -47,7 +47,6 @@ Run Survives A Worker That Dies At
     ...    the run, applying each step once and asking the LLM once per step.
     [Arguments]    ${moment}
     All Agent Workers Are Killed
-    Agent Plan Will Be    Gather the facts    Write them down
     Start Agent Worker    failpoint=${moment}
     ${run}    Submit Agent Run    Report on the incident
     Get Agent Worker Count    ==    0    retry_timeout=20s

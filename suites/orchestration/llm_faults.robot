@@ -27,7 +27,7 @@ Server Error During A Step Is Retried
 
 Plan That Breaks Its Schema Fails The Run
     [Documentation]    A plan with no steps breaks the plan's JSON schema: the run fails saying so.
-    LLM Will Answer    {"steps": []}
+    Agent Planner Will Answer    {"steps": []}
     ${run}    Submit Agent Run    Triage the support queue
     Run Should Fail Because    ${run}    the plan does not match its schema
 

@@ -110,6 +110,8 @@ class LifecycleKeywords(LibraryComponent):
         | `Start Agent Worker`    failpoint=after_commit
         """
         adapter = self.require(Capability.KILL_WORKER, "start workers")
+        if failpoint:
+            self.require(Capability.FAILPOINTS, f"start a worker that dies at {failpoint}")
         options: dict[str, Any] = {"failpoint": failpoint} if failpoint else {}
         name = adapter.start_worker(**options)
         logger.info(f"Started worker {name}{f' with failpoint {failpoint}' if failpoint else ''}.")

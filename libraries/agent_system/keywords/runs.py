@@ -64,6 +64,18 @@ class RunKeywords(LibraryComponent):
             planned.append((description.strip(), tool.strip() or "none", tool_input.strip()))
         BuiltIn().run_keyword("LLM Will Answer", adapter.plan_answer(planned), f"alias={provider}")
 
+    @keyword("Agent Planner Will Answer")
+    def agent_planner_will_answer(self, answer: str, *, provider: str = "openai") -> None:
+        """The planner of the next run of this test gets ``answer`` from the LLM, as it is (a broken plan, say).
+
+        Skipped when the system has no planner whose answer can be scripted.
+
+        Example:
+        | `Agent Planner Will Answer`    {"steps": []}
+        """
+        self.require(Capability.SCRIPTED_PLAN, "take a scripted planner answer")
+        BuiltIn().run_keyword("LLM Will Answer", answer, f"alias={provider}")
+
     @keyword("Submit Agent Runs Concurrently")
     def submit_agent_runs_concurrently(self, count: int, goal: str = "Goal", provider: str = "openai") -> list[str]:
         """Submits ``count`` runs at the same time (up to 16 at once) and returns their ids in order.
