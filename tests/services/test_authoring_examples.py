@@ -13,7 +13,7 @@ GUIDE = REPOSITORY_ROOT / "docs" / "AUTHORING.md"
 
 def test_the_guides_example_suites_pass(tmp_path):
     blocks = re.findall(r"```robotframework\n(\*\*\* Settings \*\*\*.*?)```", GUIDE.read_text(), re.S)
-    assert len(blocks) == 3, "one example suite per area: Redis, PostgreSQL, LLM"
+    assert len(blocks) == 4, "one example suite per area: Redis, PostgreSQL, LLM, agent system"
     suites = tmp_path / "examples"
     suites.mkdir()
     for index, block in enumerate(blocks):
@@ -22,7 +22,7 @@ def test_the_guides_example_suites_pass(tmp_path):
     done = run(robot_command("robot", tmp_path / "out", suites), env=keys)
 
     assert done.returncode == 0, done.stdout[-3000:]
-    assert "3 tests, 3 passed" in done.stdout
+    assert "5 tests, 5 passed" in done.stdout
     (run_id,) = run_ids(tmp_path / "out")
     assert processes_of_run(run_id) == []
     assert not (runs_root() / run_id).exists()
