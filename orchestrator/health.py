@@ -1,13 +1,17 @@
 """``/health``: each dependency's reachability and latency, and the live workers, as ok / degraded / down.
 
-down: PostgreSQL or Redis does not answer, or no agent is alive. degraded: a dependency is slower than
-``ORCH_DEGRADED_LATENCY``, a model endpoint cannot be reached, or fewer agents are alive than ``ORCH_WORKERS``.
+down: PostgreSQL or Redis does not answer (within ``PROBE_TIMEOUT_S``), or no agent is alive. degraded: a dependency
+is slower than ``ORCH_DEGRADED_LATENCY``, a model endpoint cannot be reached, or fewer agents are alive than
+``ORCH_WORKERS``.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -23,11 +27,14 @@ DEFAULT_ENDPOINTS = {"openai": "https://api.openai.com/v1", "anthropic": "https:
 
 def report(settings: Settings, db: Store, queues: Queues) -> dict[str, Any]:
     checks = {
-        "postgres": _probe(_select_one, db),
-        "redis": _probe(queues.redis.ping),
-        **{f"llm_{name}": _probe(_reach, _endpoint(name, p.base_url)) for name, p in settings.providers.items()},
+        "postgres": _probe("postgres", _select_one, db),
+        "redis": _probe("redis", queues.redis.ping),
+        **{
+            f"llm_{name}": _probe(f"llm_{name}", _reach, _endpoint(name, p.base_url))
+            for name, p in settings.providers.items()
+        },
     }
-    workers = _probe(queues.live_workers) if checks["redis"]["reachable"] else {"reachable": False}
+    workers = _probe("workers", queues.live_workers) if checks["redis"]["reachable"] else {"reachable": False}
     live = workers.pop("value", [])
     slow = [name for name, check in checks.items() if check["latency_ms"] > settings.degraded_latency * 1000]
     if not checks["postgres"]["reachable"] or not checks["redis"]["reachable"] or not live:
@@ -49,10 +56,25 @@ def report(settings: Settings, db: Store, queues: Queues) -> dict[str, Any]:
     }
 
 
-def _probe(check: Callable[..., Any], *arguments: Any) -> dict[str, Any]:
+_probe_pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="health-probe")
+_in_flight: dict[str, Future] = {}
+_in_flight_lock = threading.Lock()
+
+
+def _probe(name: str, check: Callable[..., Any], *arguments: Any) -> dict[str, Any]:
+    """Runs `check` for at most PROBE_TIMEOUT_S: a dependency that swallows requests (a blackhole, where no socket
+    timeout fires) is reported unreachable instead of hanging /health. While a probe of `name` still hangs, no
+    second one is started."""
     started = time.perf_counter()
+    with _in_flight_lock:
+        running = _in_flight.get(name)
+        if running is not None and not running.done():
+            return {"reachable": False, "latency_ms": 0.0, "error": "TimeoutError"}
+        future = _in_flight[name] = _probe_pool.submit(check, *arguments)
     try:
-        value = check(*arguments)
+        value = future.result(timeout=PROBE_TIMEOUT_S)
+    except FutureTimeout:
+        return {"reachable": False, "latency_ms": _elapsed_ms(started), "error": "TimeoutError"}
     except Exception as error:
         return {"reachable": False, "latency_ms": _elapsed_ms(started), "error": type(error).__name__}
     return {"reachable": True, "latency_ms": _elapsed_ms(started), "value": value}

@@ -53,6 +53,11 @@ class SystemConfig:
     visibility_timeout_s: float = 2.0
     max_deliveries: int = 3
     log_file: str | None = None
+    llm_timeout_s: float | None = None
+    """How long one LLM request may take; None: the system's own default."""
+    check_database_url: str | None = field(default=None, repr=False)
+    check_redis_url: str | None = field(default=None, repr=False)
+    """Where the kit's checks reach the same stores when the system's URLs go through fault proxies."""
 
 
 @dataclass(frozen=True)

@@ -72,14 +72,14 @@ class ReferenceAdapter(AgentSystemAdapter):
         self.api_url = ready["api_url"]
         self._http = httpx2.Client(base_url=self.api_url, timeout=HTTP_TIMEOUT_S)
         self._db = psycopg.connect(
-            config.database_url,
+            config.check_database_url or config.database_url,
             connect_timeout=CONNECT_TIMEOUT_S,
             autocommit=True,
             row_factory=dict_row,
             options=f"-c search_path={config.schema} -c statement_timeout=10000",
         )
         self._redis = redis.Redis.from_url(
-            config.redis_url,
+            config.check_redis_url or config.redis_url,
             socket_timeout=CONNECT_TIMEOUT_S,
             socket_connect_timeout=CONNECT_TIMEOUT_S,
             decode_responses=True,
@@ -222,6 +222,7 @@ class ReferenceAdapter(AgentSystemAdapter):
             "ORCH_VISIBILITY_TIMEOUT": str(config.visibility_timeout_s),
             "ORCH_MAX_DELIVERIES": str(config.max_deliveries),
             "ORCH_HEARTBEAT_INTERVAL": "0.5",
+            "ORCH_LLM_TIMEOUT": None if config.llm_timeout_s is None else f"{config.llm_timeout_s:g}",
         }
         return {**env, **{name: value for name, value in settings.items() if value is not None}}
 

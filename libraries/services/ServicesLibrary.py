@@ -93,15 +93,18 @@ class ServicesLibrary:
         check_url_shapes(database_url, redis_url)
         guard_test_targets(database_url, redis_url)
         require_reachable(database_url, redis_url, configured_llm_endpoints() if "llm" in used else [])
+        toxiproxy_url = setting("TOXIPROXY_URL") if "faults" in used else None
         needed = [service for service in embedded_services_needed() if service in used]
+        needed += ["faults"] if "faults" in used and not toxiproxy_url else []
         self._run, first_process = self._start_or_join(needed)
-        endpoints = endpoints_for(self._run, database_url, redis_url)
+        endpoints = endpoints_for(self._run, database_url, redis_url, toxiproxy_url=toxiproxy_url)
         runtime.activate(endpoints)
         self._store = NamespaceStore(endpoints.database_url, endpoints.redis_url)
         logger.info(
             f"Run {endpoints.run_id}: PostgreSQL {mask_url(endpoints.database_url) or 'not used'}, "
             f"Redis {mask_url(endpoints.redis_url) or 'not used'}, "
             f"LLM emulator {endpoints.llm_emulator_url or 'not needed'}"
+            + (f", fault proxy {mask_url(endpoints.fault_proxy_url)}" if endpoints.fault_proxy_url else "")
         )
         if first_process:
             swept = self._store.sweep(max_age)

