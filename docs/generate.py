@@ -22,6 +22,7 @@ LIBRARIES = [
     "libraries.postgres_library.PostgresLibrary",
     "libraries.llm_library.LLMLibrary",
     "libraries.agent_system.AgentSystemLibrary",
+    "libraries.faults.FaultsLibrary",
 ]
 # Left out of the comparison: the time stamp, and where the source sits (checkout path, line numbers).
 _VOLATILE = re.compile(r'"(?:generated|source)": ?"[^"]*"|"lineno": ?-?\d+')
