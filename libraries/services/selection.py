@@ -1,8 +1,8 @@
 """Which embedded services the selected suites use, read from what they import.
 
 A suite that imports (directly or through resource files) the PostgreSQL, Redis or LLM keywords uses that service;
-the agent-system keywords use all three; the fault keywords (`keywords/faults.resource`) use the fault proxy. A
-selection that imports none of them (suites calling `Open Suite Namespace` themselves) gets every service.
+the agent-system, load and health keywords use all three; the fault keywords (`keywords/faults.resource`) use the
+fault proxy. A selection that imports none of them (suites calling `Open Suite Namespace` themselves) gets every service.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ _LIBRARY_SERVICES = (
     ("llm_library", ("llm",)),
     ("agent_system", DATA_SERVICES),
     ("libraries.faults", ("faults",)),
+    ("libraries.load", DATA_SERVICES),
+    ("libraries.health", DATA_SERVICES),
 )
 
 

@@ -1,0 +1,7 @@
+"""Load keywords: a closed-model driver over named scenarios, HdrHistogram results, SLAs, baselines, pictures."""
+
+from .histogram import merge as merge_histograms
+from .library import LoadLibrary
+from .result import LoadResult, merge_files
+
+__all__ = ["LoadLibrary", "LoadResult", "merge_files", "merge_histograms"]

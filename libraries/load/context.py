@@ -1,0 +1,63 @@
+"""Builds a scenario from what the running suite has open: its Redis connection, schema, agent system."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from robot.libraries.BuiltIn import BuiltIn
+
+from libraries.llm_library.emulator import scoped_model
+from libraries.postgres_library.settings import suite_session
+
+from .scenarios import AgentRuns, PostgresInsertSelect, RedisSetGet
+
+REDIS_LIBRARY = "libraries.redis_library.RedisLibrary"
+AGENT_SYSTEM_LIBRARY = "libraries.agent_system.AgentSystemLibrary"
+LLM_LIBRARY = "libraries.llm_library.LLMLibrary"
+SCENARIOS = ("redis set get", "postgres insert select", "agent runs")
+CONNECT_TIMEOUT = timedelta(seconds=5)
+
+
+class LoadSetupError(RuntimeError):
+    ROBOT_SUPPRESS_NAME = True
+
+
+def normalise(name: str) -> str:
+    wanted = " ".join(str(name).lower().replace("_", " ").replace("-", " ").split())
+    if wanted not in SCENARIOS:
+        raise LoadSetupError(f"Unknown load scenario '{name}': use {', '.join(repr(s) for s in SCENARIOS)}.")
+    return wanted
+
+
+def build(name: str, *, timeout: timedelta, alias: str | None, goal: str, provider: str) -> Any:
+    scenario = normalise(name)
+    if scenario == "redis set get":
+        connection = _library(REDIS_LIBRARY, "keywords/redis.resource", "Open Redis Suite").connections.get(alias)
+        return RedisSetGet(connection.client, connection.prefix, timeout_s=timeout.total_seconds())
+    if scenario == "postgres insert select":
+        return PostgresInsertSelect(suite_session(statement_timeout=timeout, connect_timeout=CONNECT_TIMEOUT))
+    systems = _library(AGENT_SYSTEM_LIBRARY, "keywords/agent_system.resource", "Open Agent System Suite")
+    if systems.adapter is None:
+        raise LoadSetupError(
+            "The 'agent runs' scenario needs a running agent system: call Open Agent System Suite (or Start Agent "
+            "System) in the suite setup."
+        )
+    model = _model(systems, provider)
+    return AgentRuns(systems.adapter, model=model, provider=provider, goal=goal, timeout_s=timeout.total_seconds())
+
+
+def _library(name: str, resource: str, setup: str) -> Any:
+    try:
+        return BuiltIn().get_library_instance(name)
+    except RuntimeError:
+        raise LoadSetupError(f"This scenario uses {name}: import {resource} and call {setup} first.") from None
+
+
+def _model(systems: Any, provider: str) -> str:
+    """The model the system must send: against the emulator it carries the current test's scope."""
+    mode, model = systems.models.get(provider, ("real", None))
+    if mode != "emulator":
+        return model
+    llm = _library(LLM_LIBRARY, "keywords/llm.resource", "Connect To The LLM Providers")
+    return scoped_model(model, llm.state.scope)

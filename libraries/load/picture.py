@@ -1,0 +1,60 @@
+"""The latency histogram as a PNG (matplotlib, Agg backend), the baseline's drawn over it.
+
+matplotlib is imported inside `draw`, so runs that draw nothing never import it.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from hdrh.histogram import HdrHistogram
+
+from .histogram import buckets_ms, percentile_ms
+
+BINS = 40
+
+
+def draw(histogram: HdrHistogram, path: Path, *, title: str, baseline: HdrHistogram | None = None) -> Path:
+    """Share of operations per latency bin (log scale), with p50/p95/p99 marked; ``baseline`` as an outline."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot
+
+    edges = _edges([histogram, *([baseline] if baseline is not None else [])])
+    figure, axes = pyplot.subplots(figsize=(7.5, 3.6), dpi=100)
+    try:
+        axes.hist(*_shares(histogram), bins=edges, color="#4c72b0", alpha=0.75, label="this run")
+        if baseline is not None and baseline.get_total_count():
+            axes.hist(*_shares(baseline), bins=edges, histtype="step", color="#dd8452", linewidth=2, label="baseline")
+        for percentile, style in ((50, ":"), (95, "--"), (99, "-.")):
+            value = percentile_ms(histogram, percentile)
+            if value > 0:
+                axes.axvline(value, color="#333333", linestyle=style, linewidth=1, label=f"p{percentile} {value:g} ms")
+        axes.set_xscale("log")
+        axes.set_xlabel("latency (ms)")
+        axes.set_ylabel("share of operations (%)")
+        axes.set_title(title, fontsize=10)
+        axes.legend(fontsize=8)
+        figure.tight_layout()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        figure.savefig(path, format="png")
+    finally:
+        pyplot.close(figure)
+    return path
+
+
+def _edges(histograms: list[HdrHistogram]) -> list[float]:
+    values = [value for histogram in histograms for value, _ in buckets_ms(histogram)]
+    low = max(min(values, default=0.001), 0.001)
+    high = max(max(values, default=1.0), low * 1.5)
+    step = (math.log10(high * 1.05) - math.log10(low * 0.95)) / BINS
+    return [10 ** (math.log10(low * 0.95) + step * index) for index in range(BINS + 1)]
+
+
+def _shares(histogram: HdrHistogram) -> tuple[list[float], list[float]]:
+    """Bucket values and their weights in percent, for ``hist``."""
+    total = histogram.get_total_count() or 1
+    buckets = buckets_ms(histogram)
+    return [value for value, _ in buckets], [count * 100 / total for _, count in buckets]
