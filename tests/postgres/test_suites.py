@@ -80,7 +80,7 @@ def test_postgres_suites_pass_leave_nothing_and_log_no_secret_or_markup(
     assert user_objects(target_url) == before
     assert sessions_named(admin, "^robot-") == 0
 
-    for path in tmp_path.iterdir():
+    for path in (path for path in tmp_path.rglob("*") if path.is_file()):
         content = path.read_text(encoding="utf-8", errors="replace")
         assert password not in content, path.name
         assert "<script>alert" not in content, path.name
