@@ -5,7 +5,8 @@
   in one transaction guarded by the step's status;
 - aggregator (stream ``aggregate``): every step's result -> the run's final answer.
 
-Model answers are stored before they are used (`llm_answers`), so a redelivery never pays for a call twice.
+Model answers are stored before they are used (`llm_answers`), so a message redelivered after its answer was stored
+does not call the model again (two deliveries working at the same moment may each call it; one answer is used).
 """
 
 from __future__ import annotations
@@ -57,7 +58,6 @@ PLANNER_SYSTEM = (
 )
 WORKER_SYSTEM = "You are a worker agent. Carry out the one step you are given and answer with its result only."
 AGGREGATOR_SYSTEM = "You are the aggregator. Combine the results of the steps into one final answer to the goal."
-FAILPOINTS = ("before_llm", "after_llm", "after_commit")
 ROLE_NAMES = {"plan": "planner", "steps": "worker", "aggregate": "aggregator"}
 
 
@@ -190,6 +190,7 @@ class Agents:
     def fail(self, run_id: str, reason: str, step_no: int | None = None) -> None:
         """Fails the step (if any) and its run with one reason; nothing happens to a run that already ended."""
         with self.db.transaction() as db:
+            store.get_run(db, run_id, lock=True)  # the run row first, as everywhere else: no lock-order deadlock
             if step_no is not None:
                 db.execute(
                     "UPDATE steps SET status = 'failed', error = %s, finished_at = now() "

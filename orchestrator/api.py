@@ -14,6 +14,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any, Literal
 
+import psycopg
+import psycopg_pool
 import redis
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
@@ -80,7 +82,8 @@ def create_app(settings: Settings) -> FastAPI:
             queues.publish([message])
         except redis.RedisError:
             return {"id": run_id, "status": run["status"]}  # the relay publishes it, the reconciler caches it
-        with db.transaction() as connection:
+        # A failure here only means the relay publishes it once more.
+        with contextlib.suppress(psycopg.Error, psycopg_pool.PoolTimeout), db.transaction() as connection:
             store.mark_published(connection, [message.id])
         return {"id": run_id, "status": run["status"]}
 

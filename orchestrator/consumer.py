@@ -62,11 +62,15 @@ class Agent:
             self._close()
 
     def _poll_once(self) -> None:
+        keeper = None
         try:
-            for delivery in self._next_deliveries():
+            batch = self._next_deliveries()
+            keeper = _ClaimKeeper(self.queues, self.name, batch, self.settings.visibility_timeout / 3)
+            for delivery in batch:
                 if self.stopping.is_set():
                     return
                 self.process(delivery)
+                keeper.release(delivery)
         except redis.ResponseError as error:
             if "NOGROUP" not in str(error):
                 raise
@@ -75,6 +79,9 @@ class Agent:
         except TRANSIENT_ERRORS as error:
             log.warning("%s: %s; trying again", type(error).__name__, error)
             self.stopping.wait(0.5)
+        finally:
+            if keeper is not None:
+                keeper.stop()
 
     def _next_deliveries(self) -> list[Delivery]:
         idle_ms = int(self.settings.visibility_timeout * 1000)
@@ -91,7 +98,6 @@ class Agent:
             self.agents.dead_lettered(delivery, reason)
             self.queues.dead_letter(delivery, reason)
             return
-        keeper = _ClaimKeeper(self.queues, self.name, delivery, self.settings.visibility_timeout / 3)
         try:
             self.agents.handle(delivery)
         except UnreadableMessage as error:
@@ -104,8 +110,6 @@ class Agent:
             log.exception("%s %s failed (delivery %s)", delivery.stream, delivery.id, delivery.deliveries)
             self.queues.record_error(delivery, f"{type(error).__name__}: {error}")
             return
-        finally:
-            keeper.stop()
         self.queues.ack(delivery)
 
     def _beat(self) -> None:
@@ -129,22 +133,37 @@ class Agent:
 
 
 class _ClaimKeeper:
-    """Resets the idle time of the message being worked on, until stopped."""
+    """Resets the idle time of every message of a batch that is not yet handled, until stopped.
 
-    def __init__(self, queues: Queues, consumer: str, delivery: Delivery, every_s: float) -> None:
+    Messages waiting behind the one being worked on stay claimed too, so none is taken over (and its delivery
+    count used up) while this agent is busy and alive.
+    """
+
+    def __init__(self, queues: Queues, consumer: str, batch: list[Delivery], every_s: float) -> None:
+        self._waiting = {delivery.id: delivery for delivery in batch}
+        self._lock = threading.Lock()
         self._done = threading.Event()
         self._thread = threading.Thread(
-            target=self._keep, args=(queues, consumer, delivery, every_s), name="claim-keeper", daemon=True
+            target=self._keep, args=(queues, consumer, every_s), name="claim-keeper", daemon=True
         )
-        self._thread.start()
+        if batch:
+            self._thread.start()
 
-    def _keep(self, queues: Queues, consumer: str, delivery: Delivery, every_s: float) -> None:
+    def release(self, delivery: Delivery) -> None:
+        with self._lock:
+            self._waiting.pop(delivery.id, None)
+
+    def _keep(self, queues: Queues, consumer: str, every_s: float) -> None:
         while not self._done.wait(every_s):
-            try:
-                queues.keep_claimed(consumer, delivery)
-            except redis.RedisError as error:
-                log.warning("could not keep %s claimed: %s", delivery.id, error)
+            with self._lock:
+                waiting = list(self._waiting.values())
+            for delivery in waiting:
+                try:
+                    queues.keep_claimed(consumer, delivery, min_idle_s=every_s / 2)
+                except redis.RedisError as error:
+                    log.warning("could not keep %s claimed: %s", delivery.id, error)
 
     def stop(self) -> None:
         self._done.set()
-        self._thread.join(timeout=5)
+        if self._thread.is_alive():
+            self._thread.join(timeout=5)

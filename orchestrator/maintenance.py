@@ -77,13 +77,17 @@ class Maintenance:
         with self.db.transaction() as db:
             stored = store.statuses(db, RECENT_RUNS_S)
         cached = self.queues.cached_statuses(list(stored))
-        wrong = {run_id: status for run_id, status in stored.items() if cached.get(run_id) != status}
-        for run_id, status in wrong.items():
-            self.queues.cache_status(run_id, status)
-        if wrong:
-            self.repairs += len(wrong)
-            log.info("reconciler repaired the cached status of %d run(s)", len(wrong))
-        return len(wrong)
+        wrong = [run_id for run_id, status in stored.items() if cached.get(run_id) != status]
+        repaired = sum(self.queues.repair_status(run_id, lambda r=run_id: self._stored_status(r)) for run_id in wrong)
+        if repaired:
+            self.repairs += repaired
+            log.info("reconciler repaired the cached status of %d run(s)", repaired)
+        return repaired
+
+    def _stored_status(self, run_id: str) -> str | None:
+        with self.db.transaction() as db:
+            run = store.get_run(db, run_id)
+        return run["status"] if run else None
 
     def _rebuild_streams(self) -> None:
         self.queues.ensure_groups()

@@ -1,5 +1,5 @@
 """USD per million tokens, by model; a model matches its longest known prefix (``gpt-4o-mini-2024-07-18``,
-``claude-haiku-4-5@20251001``). Unknown models cost 0 and say so in the run's events."""
+``claude-haiku-4-5@20251001``). Unknown models cost 0."""
 
 from __future__ import annotations
 

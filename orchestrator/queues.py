@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -91,9 +92,13 @@ class Queues:
             claimed.append(Delivery(role, entry_id, _payload(fields), deliveries))
         return claimed
 
-    def keep_claimed(self, consumer: str, delivery: Delivery) -> None:
-        """Resets the entry's idle time while it is being worked on, without counting a delivery."""
-        self.redis.xclaim(self.stream(delivery.stream), GROUP, consumer, 0, [delivery.id], justid=True)
+    def keep_claimed(self, consumer: str, delivery: Delivery, *, min_idle_s: float) -> None:
+        """Resets the entry's idle time while it is being worked on, without counting a delivery.
+
+        ``min_idle_s`` leaves alone an entry another agent has just taken over (its idle time was reset then).
+        """
+        stream = self.stream(delivery.stream)
+        self.redis.xclaim(stream, GROUP, consumer, int(min_idle_s * 1000), [delivery.id], justid=True)
 
     def ack(self, delivery: Delivery) -> None:
         stream = self.stream(delivery.stream)
@@ -125,6 +130,23 @@ class Queues:
 
     def cache_status(self, run_id: str, status: str) -> None:
         self.redis.hset(self.key("run", run_id), mapping={"status": status, "updated_at": f"{time.time():.3f}"})
+
+    def repair_status(self, run_id: str, stored_status: Callable[[], str | None]) -> bool:
+        """Writes the stored status unless an agent cached a newer one meanwhile (WATCH); True when it wrote."""
+        key = self.key("run", run_id)
+        with self.redis.pipeline() as pipe:
+            try:
+                pipe.watch(key)
+                cached = pipe.hget(key, "status")
+                status = stored_status()
+                if status is None or status == cached:
+                    return False
+                pipe.multi()
+                pipe.hset(key, mapping={"status": status, "updated_at": f"{time.time():.3f}"})
+                pipe.execute()
+            except redis.WatchError:
+                return False
+        return True
 
     def cached_statuses(self, run_ids: list[str]) -> dict[str, str | None]:
         pipe = self.redis.pipeline(transaction=False)

@@ -80,8 +80,18 @@ def load(environ: dict[str, str] | None = None) -> Settings:
         heartbeat_interval=_duration(env, "ORCH_HEARTBEAT_INTERVAL", 1.0),
         degraded_latency=_duration(env, "ORCH_DEGRADED_LATENCY", 0.25),
         statement_timeout=_duration(env, "ORCH_STATEMENT_TIMEOUT", 10.0),
-        failpoint=_get(env, "ORCH_FAILPOINT"),
+        failpoint=_failpoint(env),
     )
+
+
+FAILPOINTS = ("before_llm", "after_llm", "after_commit")
+
+
+def _failpoint(env: dict[str, str]) -> str | None:
+    name = _get(env, "ORCH_FAILPOINT")
+    if name is not None and name not in FAILPOINTS:
+        raise SettingsError(f"ORCH_FAILPOINT must be one of {', '.join(FAILPOINTS)}, got '{name}'.")
+    return name
 
 
 def parse_duration(text: str) -> float:

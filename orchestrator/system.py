@@ -33,8 +33,9 @@ def run_system(workers: int, host: str, port: int, ready_file: str | None) -> in
     signal.signal(signal.SIGINT, on_signal)
     with tempfile.TemporaryDirectory(prefix="orchestrator-") as scratch:
         port_file = Path(scratch, "api.port")
-        api = spawn(["api", "--host", host, "--port", str(port), "--port-file", str(port_file)])
-        agents = [spawn(["agent"]) for _ in range(workers)]
+        env = {**os.environ, "ORCH_WORKERS": str(workers)}  # /health expects as many agents as were started
+        api = spawn(["api", "--host", host, "--port", str(port), "--port-file", str(port_file)], env)
+        agents = [spawn(["agent"], env) for _ in range(workers)]
         children = [api, *agents]
         try:
             api_url = _wait_for_api(api, port_file, host, stopping)

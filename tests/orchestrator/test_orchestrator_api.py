@@ -76,6 +76,10 @@ def test_health_reports_dependencies_and_workers(api: httpx2.Client) -> None:
             {"ORCH_DATABASE_URL": "postgresql://x", "ORCH_REDIS_URL": "redis://x", "ORCH_MAX_DELIVERIES": "zero"},
             "orchestrator: ORCH_MAX_DELIVERIES must be a whole number of at least 1, got 'zero'.",
         ),
+        (
+            {"ORCH_DATABASE_URL": "postgresql://x", "ORCH_REDIS_URL": "redis://x", "ORCH_FAILPOINT": "after_lunch"},
+            "orchestrator: ORCH_FAILPOINT must be one of before_llm, after_llm, after_commit, got 'after_lunch'.",
+        ),
     ],
 )
 def test_bad_settings_stop_at_once_with_one_line(settings: dict[str, str], line: str) -> None:
