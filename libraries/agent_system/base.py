@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from robot.api.exceptions import SkipExecution
 
-from .contract import AgentSystemAdapter, NotSupported
+from libraries.llm_library.settings import without_keys
+
+from .contract import AgentSystemAdapter, NotSupported, RunView
 
 if TYPE_CHECKING:
     from .library import AgentSystemLibrary
@@ -34,6 +37,14 @@ class LibraryComponent:
                 "from keywords/agent_system.resource) in the suite setup."
             )
         return self.library.adapter
+
+    def run_view(self, run_id: str) -> RunView:
+        """The run as the adapter reports it, with anything key-shaped in its result and error masked."""
+        view = self.adapter.run(run_id)
+        return replace(view, result=self.scrub(view.result), error=self.scrub(view.error))
+
+    def scrub(self, text: Any) -> Any:
+        return without_keys(text, self.library.secrets) if isinstance(text, str) else text
 
     def require(self, capability: str, what: str) -> AgentSystemAdapter:
         """The adapter, or a skip naming the missing capability: a test never passes without what it needs."""

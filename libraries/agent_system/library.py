@@ -54,4 +54,6 @@ class AgentSystemLibrary(DynamicCore):
         self.retry_timeout = retry_timeout.total_seconds()
         self.adapter: AgentSystemAdapter | None = None
         self.models: dict[str, tuple[str, str]] = {}
+        self.secrets: list[str] = []
+        """The real API keys the system was given: masked wherever a run's text is logged."""
         DynamicCore.__init__(self, [LifecycleKeywords(self), RunKeywords(self), CheckKeywords(self)])

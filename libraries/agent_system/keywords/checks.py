@@ -24,7 +24,7 @@ class CheckKeywords(LibraryComponent):
         | `Each Step Should Have Been Applied Once`    ${run}
         | `Each Step Should Have Been Applied Once`    @{runs}
         """
-        views = [self.adapter.run(run_id) for run_id in _flatten(runs)]
+        views = [self.run_view(run_id) for run_id in _flatten(runs)]
         wrong = [
             f"run {view.id} step {step.number} applied {step.applied} times ({step.status})"
             for view in views
@@ -43,7 +43,7 @@ class CheckKeywords(LibraryComponent):
         Example:
         | `Each Step Should Have Asked The LLM Once`    ${run}
         """
-        view = self.adapter.run(run)
+        view = self.run_view(run)
         wrong = [f"step {step.number}: {step.llm_calls} calls" for step in view.steps if step.llm_calls != 1]
         if wrong:
             raise AssertionError(f"Run {run} asked the LLM more or less than once per step: {', '.join(wrong)}")
@@ -59,7 +59,7 @@ class CheckKeywords(LibraryComponent):
         lost = []
         for run_id in _flatten(runs):
             try:
-                views.append(self.adapter.run(run_id))
+                views.append(self.run_view(run_id))
             except Exception as error:  # the adapter's own error: the run is unknown
                 lost.append(f"{run_id} ({error})")
         lost += [f"{view.id} ({view.status})" for view in views if not view.finished]
@@ -83,7 +83,9 @@ class CheckKeywords(LibraryComponent):
         wanted = _flatten(runs)
 
         def attempt() -> int:
-            stored = {run_id: adapter.run(run_id).status for run_id in wanted} if wanted else adapter.stored_statuses()
+            stored = (
+                {run_id: self.run_view(run_id).status for run_id in wanted} if wanted else adapter.stored_statuses()
+            )
             differ = {run_id: (status, adapter.cached_status(run_id)) for run_id, status in stored.items()}
             differ = {run_id: pair for run_id, pair in differ.items() if pair[0] != pair[1]}
             if differ:
@@ -127,7 +129,7 @@ class CheckKeywords(LibraryComponent):
         def attempt() -> int:
             letters = skip_unsupported(adapter.dead_letters)
             for letter in letters:
-                logger.info(f"Dead letter: {letter}")
+                logger.info(f"Dead letter: {self.scrub(str(letter))}")
             return verify_assertion(len(letters), assertion_operator, expected, "Dead letters", message)
 
         return self.poll(attempt, retry_timeout)

@@ -86,6 +86,7 @@ class LifecycleKeywords(LibraryComponent):
         adapter.start(config)
         self.library.adapter = adapter
         self.library.models = {name: (resolved.mode, resolved.model) for name, resolved in llm.items()}
+        self.library.secrets = [resolved.api_key for resolved in llm.values() if resolved.mode == "real"]
         modes = ", ".join(f"{name} {resolved.mode}" for name, resolved in llm.items())
         logger.info(f"Started {adapter.name} with {workers} worker(s) in schema {namespace.schema} ({modes}).")
 

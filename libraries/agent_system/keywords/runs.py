@@ -126,7 +126,7 @@ class RunKeywords(LibraryComponent):
         | `Wait Until An Agent Step Is Running`    ${run}
         """
         deadline = time.monotonic() + timeout.total_seconds()
-        while not any(step.status == "running" for step in self.adapter.run(run).steps):
+        while not any(step.status == "running" for step in self.run_view(run).steps):
             if time.monotonic() > deadline:
                 raise AssertionError(f"No step of run {run} started within {timeout.total_seconds():g} s.")
             time.sleep(POLL_PAUSE_S / 2)
@@ -217,7 +217,7 @@ class RunKeywords(LibraryComponent):
         Example:
         | `Get Agent Run Tokens`    ${run}    >    0
         """
-        view = self.adapter.run(run)
+        view = self.run_view(run)
         tokens = view.input_tokens + view.output_tokens
         logger.info(f"Run {run}: {view.input_tokens} input and {view.output_tokens} output tokens.")
         expected = None if assertion_expected is None else int(assertion_expected)
@@ -237,12 +237,12 @@ class RunKeywords(LibraryComponent):
         | `Get Agent Run Step Count`    ${run}    ==    3
         """
         expected = None if assertion_expected is None else int(assertion_expected)
-        count = len(self.adapter.run(run).steps)
+        count = len(self.run_view(run).steps)
         return verify_assertion(count, assertion_operator, expected, "Steps", message)
 
     def _get(self, run: str, field: str, label: str, operator, expected, message, retry_timeout=None) -> Any:
         def attempt() -> Any:
-            value = getattr(self.adapter.run(run), field)
+            value = getattr(self.run_view(run), field)
             logger.info(f"Run {run} {label.lower()}: {value}")
             return verify_assertion(value, operator, expected, f"{label} of run {run}", message)
 
@@ -253,7 +253,7 @@ class RunKeywords(LibraryComponent):
         finished: dict[str, RunView] = {}
         while True:
             for run_id in [r for r in runs if r not in finished]:
-                view = self.adapter.run(run_id)
+                view = self.run_view(run_id)
                 if view.finished:
                     finished[run_id] = view
                     logger.info(f"Run {run_id} {view.status}" + (f": {view.error}" if view.error else "."))
@@ -264,7 +264,7 @@ class RunKeywords(LibraryComponent):
             time.sleep(POLL_PAUSE_S)
 
     def _not_finished(self, runs: list[str], finished: dict[str, RunView], timeout: timedelta) -> str:
-        waiting = [self.adapter.run(run_id) for run_id in runs if run_id not in finished]
+        waiting = [self.run_view(run_id) for run_id in runs if run_id not in finished]
         shown = "; ".join(
             f"{view.id} {view.status} (steps: {', '.join(s.status for s in view.steps) or 'none'})"
             for view in waiting[:5]
