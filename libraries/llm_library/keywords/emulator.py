@@ -175,6 +175,7 @@ class EmulatorKeywords(LibraryComponent):
         assertion_operator: AssertionOperator | None = None,
         assertion_expected: Any = None,
         message: str | None = None,
+        *,
         alias: str | None = None,
     ) -> int:
         """Returns how many HTTP requests of this test reached the emulator (each SDK retry counts).
@@ -187,7 +188,7 @@ class EmulatorKeywords(LibraryComponent):
         return verify_assertion(count, assertion_operator, expected, "LLM request count", message)
 
     @keyword("Get LLM Requests")
-    def get_llm_requests(self, alias: str | None = None) -> list[dict[str, Any]]:
+    def get_llm_requests(self, *, alias: str | None = None) -> list[dict[str, Any]]:
         """Returns the emulator's journal of this test's requests, oldest first.
 
         Each item has ``status``, ``model``, ``stream``, ``fault``, ``retry_after``, ``sdk_retry_count``,
@@ -200,7 +201,7 @@ class EmulatorKeywords(LibraryComponent):
         return self._journal(alias)
 
     @keyword("Skip Unless LLM Emulator")
-    def skip_unless_llm_emulator(self, alias: str | None = None) -> None:
+    def skip_unless_llm_emulator(self, *, alias: str | None = None) -> None:
         """Skips the test unless the connection talks to the run's emulator.
 
         Example:

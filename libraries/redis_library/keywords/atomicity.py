@@ -107,7 +107,7 @@ class AtomicityKeywords(LibraryComponent):
         connection.log("WATCH", ", ".join(keys))
 
     @keyword
-    def execute_redis_pipeline(self, alias: str | None = None) -> list:
+    def execute_redis_pipeline(self, *, alias: str | None = None) -> list:
         """Sends the queued commands and returns their results in order.
 
         Fails if a watched key changed (the transaction then wrote nothing).
@@ -130,7 +130,7 @@ class AtomicityKeywords(LibraryComponent):
         return results
 
     @keyword
-    def discard_redis_pipeline(self, alias: str | None = None) -> None:
+    def discard_redis_pipeline(self, *, alias: str | None = None) -> None:
         """Drops the queued commands and any watch without sending them. Safe in a teardown.
 
         Example:

@@ -146,7 +146,7 @@ class ConnectionKeywords(LibraryComponent):
         return self.library.connections.switch(alias)
 
     @keyword
-    def disconnect_from_redis(self, alias: str | None = None) -> None:
+    def disconnect_from_redis(self, *, alias: str | None = None) -> None:
         """Closes the connection ``alias`` (the current one when omitted). Does nothing if it is not open.
 
         Example:
@@ -172,7 +172,7 @@ class ConnectionKeywords(LibraryComponent):
         store.current = DEFAULT_ALIAS
 
     @keyword
-    def get_redis_key_prefix(self, alias: str | None = None) -> str:
+    def get_redis_key_prefix(self, *, alias: str | None = None) -> str:
         """Returns the prefix that keywords put before every key on this connection (empty for raw access).
 
         Example:
