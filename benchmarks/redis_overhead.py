@@ -55,7 +55,7 @@ def main() -> None:
         runtime.activate(runtime.Endpoints(database_url="", redis_url=url))
         runtime.push_namespace(runtime.Namespace(schema="", key_prefix="rfq:benchmark:redis_overhead:"))
         prefix = runtime.key_prefix()
-        library = RedisLibrary(socket_timeout=5, socket_connect_timeout=5, retries=1)
+        library = RedisLibrary(socket_timeout=5, socket_connect_timeout=5, max_retries=1)
         library.connect_to_redis()
         client = redis.Redis.from_url(url, decode_responses=True, socket_timeout=5, socket_connect_timeout=5)
         equal = AssertionOperator["=="]

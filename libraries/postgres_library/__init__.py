@@ -59,7 +59,7 @@ class PostgresLibrary(DynamicCore):
 
     `Terminate Database Session` kills a session from the server side; `Ensure Database Connection` notices and
     re-establishes it with bounded backoff. `Open Connection Pool` gives a bounded pool whose exhaustion fails
-    within its acquire timeout.
+    within its ``timeout``.
 
     = Example =
 

@@ -149,7 +149,7 @@ class ConcurrencyKeywords(LibraryComponent):
         second_statement: str,
         parameters: dict[str, Any] | None = None,
         *,
-        max_attempts: int = 3,
+        max_retries: int = 2,
         statement_timeout: timedelta = timedelta(seconds=30),
         timeout: timedelta = timedelta(seconds=60),
     ) -> dict[str, int]:
@@ -158,8 +158,9 @@ class ConcurrencyKeywords(LibraryComponent):
         Transaction A runs ``first_statement`` then ``second_statement``; transaction B runs them the other way
         round. Both take their first lock, then A asks for B's row and, once A is seen waiting, B asks for A's:
         PostgreSQL detects the deadlock (after ``deadlock_timeout``, 1 s by default) and aborts one. That one is
-        retried with bounded exponential backoff, up to ``max_attempts`` attempts in all; deadlocks and
-        serialization failures are retried, other errors fail at once.
+        retried with bounded exponential backoff, up to ``max_retries`` times after its first attempt (so
+        ``max_retries=0`` never retries); deadlocks and serialization failures are retried, other errors fail at
+        once.
 
         Returns a dictionary with ``deadlocks`` (how many attempts the server aborted as deadlocked) and
         ``attempts`` (attempts used by both transactions together).
@@ -168,8 +169,8 @@ class ConcurrencyKeywords(LibraryComponent):
         | ${outcome} = | Run Crossing Transactions | ${UPDATE_TASK_A} | ${UPDATE_TASK_B} |
         | Should Be Equal As Integers | ${outcome}[deadlocks] | 1 |
         """
-        if max_attempts < 1:
-            raise WorkersFailedError(f"max_attempts must be at least 1, got {max_attempts}.")
+        if max_retries < 0:
+            raise WorkersFailedError(f"max_retries must be 0 or more, got {max_retries}.")
         settings = suite_session(statement_timeout=statement_timeout, connect_timeout=timedelta(seconds=5))
         orders = ((first_statement, second_statement), (second_statement, first_statement))
         took_first_lock = threading.Barrier(2, timeout=timeout.total_seconds())
@@ -190,7 +191,7 @@ class ConcurrencyKeywords(LibraryComponent):
             def work(index: int) -> None:
                 with group.session(index) as session:
                     attempts_used[index] = _with_retries(
-                        lambda attempt: crossing_attempt(session, index, attempt), max_attempts, group, failures
+                        lambda attempt: crossing_attempt(session, index, attempt), max_retries, group, failures
                     )
                 finished[index].set()
 
@@ -219,8 +220,10 @@ def _wait_for_lock_wait(group: WorkerGroup, application_name: str, finished: thr
 
 
 def _with_retries(
-    attempt_once: Callable[[int], None], max_attempts: int, group: WorkerGroup, failures: Counter[str]
+    attempt_once: Callable[[int], None], max_retries: int, group: WorkerGroup, failures: Counter[str]
 ) -> int:
+    """Runs ``attempt_once(1)``, then retries it up to ``max_retries`` times; returns the attempts it took."""
+    max_attempts = max_retries + 1
     delays = backoff_delays(first=0.05, cap=1.0, deadline=group.deadline)
     for attempt in range(1, max_attempts + 1):
         try:

@@ -11,6 +11,8 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 from robot.api import logger
 from robotlibcore import keyword
 
+from libraries.common import renamed_argument
+
 from .context import LibraryComponent
 from .errors import DatabaseSetupError, PoolExhaustedError
 from .settings import suite_session
@@ -20,19 +22,19 @@ DEFAULT_POOL = "default"
 
 
 class BoundedPool:
-    def __init__(self, alias: str, pool: ConnectionPool, acquire_timeout: timedelta) -> None:
+    def __init__(self, alias: str, pool: ConnectionPool, timeout: timedelta) -> None:
         self.alias = alias
         self.pool = pool
-        self.acquire_timeout = acquire_timeout
+        self.timeout = timeout
         self.borrowed: list[psycopg.Connection] = []
 
     def borrow(self) -> psycopg.Connection:
         try:
-            connection = self.pool.getconn(timeout=self.acquire_timeout.total_seconds())
+            connection = self.pool.getconn(timeout=self.timeout.total_seconds())
         except PoolTimeout:
             raise PoolExhaustedError(
                 f"Connection pool '{self.alias}' is exhausted: {len(self.borrowed)} of {self.pool.max_size} "
-                f"connections are in use and none was returned within {duration(self.acquire_timeout)}. "
+                f"connections are in use and none was returned within {duration(self.timeout)}. "
                 "Return connections ('Return Pool Connections') or open the pool with a larger max_size."
             ) from None
         self.borrowed.append(connection)
@@ -59,20 +61,24 @@ class PoolKeywords(LibraryComponent):
         self,
         *,
         max_size: int = 2,
-        acquire_timeout: timedelta = timedelta(seconds=1),
+        timeout: timedelta = timedelta(seconds=1),
         statement_timeout: timedelta = timedelta(seconds=30),
+        acquire_timeout: timedelta | None = None,
         alias: str | None = None,
     ) -> None:
         """Opens a pool of at most ``max_size`` connections to the run's database, in the suite's schema.
 
-        `Borrow Pool Connection` waits at most ``acquire_timeout`` for a free connection and then fails with a
-        clear message, the way a bounded application pool should. Pools are closed by `Close All Connection
-        Pools`. This pool is separate from DatabaseLibrary's connections.
+        `Borrow Pool Connection` waits at most ``timeout`` for a free connection and then fails with a clear
+        message, the way a bounded application pool should. Pools are closed by `Close All Connection Pools`.
+        This pool is separate from DatabaseLibrary's connections.
+
+        ``acquire_timeout`` is the deprecated name of ``timeout``, kept so that existing suites keep working.
 
         Example:
-        | Open Connection Pool | max_size=2 | acquire_timeout=500 ms |
+        | Open Connection Pool | max_size=2 | timeout=500 ms |
         | Open Connection Pool | max_size=5 | alias=agents |
         """
+        timeout = renamed_argument("Open Connection Pool", "acquire_timeout", acquire_timeout, "timeout", timeout)
         name = alias or DEFAULT_POOL
         if max_size < 1:
             raise DatabaseSetupError(f"max_size of pool '{name}' must be at least 1, got {max_size}.")
@@ -83,19 +89,19 @@ class PoolKeywords(LibraryComponent):
             settings.for_application(f"robot-pool-{name}"),
             min_size=0,
             max_size=max_size,
-            timeout=acquire_timeout.total_seconds(),
+            timeout=timeout.total_seconds(),
             kwargs={"autocommit": True},
             name=f"robot-{name}",
             open=True,
         )
-        self.pools[name] = BoundedPool(name, pool, acquire_timeout)
+        self.pools[name] = BoundedPool(name, pool, timeout)
         logger.info(f"Opened connection pool '{name}' (max_size {max_size}) on {settings.describe()}")
 
     @keyword
     def borrow_pool_connection(self, *, alias: str | None = None) -> None:
         """Takes one connection from the pool and keeps it in use until `Return Pool Connections`.
 
-        The connection is proven usable with ``SELECT 1``. Fails within the pool's ``acquire_timeout`` when all
+        The connection is proven usable with ``SELECT 1``. Fails within the pool's ``timeout`` when all
         connections are in use.
 
         Example:

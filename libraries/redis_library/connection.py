@@ -25,11 +25,11 @@ LOG_VALUE_LIMIT = 120
 T = TypeVar("T")
 
 
-def retry_policy(retries: int) -> Retry:
-    """Reconnect at most ``retries`` times after a dropped connection; never repeat a command that timed out."""
-    if retries < 0:
-        raise RedisLibraryError(f"retries must be 0 or more, got {retries}.")
-    return Retry(NoBackoff(), retries, supported_errors=(redis.exceptions.ConnectionError,))
+def retry_policy(max_retries: int) -> Retry:
+    """Reconnect at most ``max_retries`` times after a dropped connection; never repeat a command that timed out."""
+    if max_retries < 0:
+        raise RedisLibraryError(f"max_retries must be 0 or more, got {max_retries}.")
+    return Retry(NoBackoff(), max_retries, supported_errors=(redis.exceptions.ConnectionError,))
 
 
 def shorten(value: Any) -> str:

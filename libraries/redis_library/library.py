@@ -4,6 +4,8 @@ from datetime import timedelta
 
 from robotlibcore import DynamicCore
 
+from libraries.common import renamed_argument
+
 from .base import seconds
 from .connection import ConnectionStore
 from .keywords.atomicity import AtomicityKeywords
@@ -39,10 +41,14 @@ class RedisLibrary(DynamicCore):
 
     A server that stops answering must fail a keyword, not hang the run. Every command waits at most
     ``socket_timeout`` for an answer and a connect at most ``socket_connect_timeout``. A dropped connection is
-    reconnected ``retries`` times; a command that timed out is never sent again. Set them for the whole library
-    at import, or per connection:
+    reconnected up to ``max_retries`` times; a command that timed out is never sent again. Set them for the whole
+    library at import, or per connection:
 
-    | Library | libraries.redis_library.RedisLibrary | socket_timeout=2 s | retries=0 |
+    | Library | libraries.redis_library.RedisLibrary | socket_timeout=2 s | max_retries=0 |
+
+    The names follow one vocabulary: ``retry_timeout`` is how long a check or wait keeps polling, ``timeout``
+    bounds one blocking operation (a pop, a stream read, taking a lock), ``max_retries`` counts retries after
+    the first attempt.
 
     = Namespaces =
 
@@ -83,16 +89,21 @@ class RedisLibrary(DynamicCore):
         self,
         socket_timeout: timedelta = timedelta(seconds=5),
         socket_connect_timeout: timedelta = timedelta(seconds=5),
-        retries: int = 1,
+        max_retries: int = 1,
         retry_timeout: timedelta = timedelta(0),
+        *,
+        retries: int | None = None,
     ) -> None:
         """``socket_timeout`` bounds the wait for each answer, ``socket_connect_timeout`` each connect,
-        ``retries`` the reconnects after a dropped connection, ``retry_timeout`` the default time getters keep
+        ``max_retries`` the reconnects after a dropped connection, ``retry_timeout`` the default time getters keep
         retrying an assertion. Each can be overridden per connection or per keyword.
+
+        ``retries`` is the deprecated name of ``max_retries`` (same meaning and value), kept so that existing
+        imports keep working.
         """
         self.socket_timeout = seconds(socket_timeout)
         self.socket_connect_timeout = seconds(socket_connect_timeout)
-        self.retries = retries
+        self.max_retries = renamed_argument("RedisLibrary import", "retries", retries, "max_retries", max_retries)
         self.retry_timeout = seconds(retry_timeout)
         self.connections = ConnectionStore()
         components = [

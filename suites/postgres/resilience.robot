@@ -41,7 +41,7 @@ Exhausted Pool Fails Clearly Within Its Acquire Timeout
     [Documentation]    Borrowing from a full pool fails within its acquire timeout (the test timeout bounds it) and
     ...    names the fix.
     [Timeout]    15 seconds
-    Open Connection Pool    max_size=2    acquire_timeout=500 ms
+    Open Connection Pool    max_size=2    timeout=500 ms
     Borrow Pool Connection
     Borrow Pool Connection
     Run Keyword And Expect Error
@@ -51,7 +51,7 @@ Exhausted Pool Fails Clearly Within Its Acquire Timeout
 
 Returned Pool Connections Can Be Borrowed Again
     [Documentation]    A connection given back to a full pool can be borrowed again.
-    Open Connection Pool    max_size=1    acquire_timeout=500 ms
+    Open Connection Pool    max_size=1    timeout=500 ms
     Borrow Pool Connection
     Return Pool Connections
     Borrow Pool Connection

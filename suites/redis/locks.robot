@@ -28,11 +28,11 @@ Only The Owner Releases A Lock
 Waiting Agent Gets A Lock Whose TTL Ran Out
     [Documentation]    A waiting acquirer gets the lock once its TTL has run out.
     Acquire Redis Lock    lock:62    ttl=200 ms    owner=agent-a
-    Acquire Redis Lock    lock:62    ttl=10 s    wait=5 s    owner=agent-b
+    Acquire Redis Lock    lock:62    ttl=10 s    timeout=5 s    owner=agent-b
     Get Redis Lock Owner    lock:62    ==    agent-b
 
 Waiting Agent Gives Up After Its Bound
     [Documentation]    A waiting acquirer fails after its wait bound while the lock stays held.
     Acquire Redis Lock    lock:63    ttl=10 s    owner=agent-a
     Run Keyword And Expect Error    *did not get it within 300ms.
-    ...    Acquire Redis Lock    lock:63    wait=300 ms    owner=agent-b
+    ...    Acquire Redis Lock    lock:63    timeout=300 ms    owner=agent-b

@@ -63,7 +63,7 @@ def test_crossing_transactions_deadlock_once_and_both_commit_after_retry(agent_s
         "INSERT INTO agent_tasks (run_id, idempotency_key, description) VALUES ('r1', 'a', 'x'), ('r1', 'b', 'y')"
     )
     outcome = agent_state.run_crossing_transactions(
-        BUMP.replace("%(key)s", "'a'"), BUMP.replace("%(key)s", "'b'"), max_attempts=3
+        BUMP.replace("%(key)s", "'a'"), BUMP.replace("%(key)s", "'b'"), max_retries=2
     )
     assert outcome == {"deadlocks": 1, "attempts": 3}
     assert database_library.query("SELECT idempotency_key, attempts FROM agent_tasks ORDER BY 1") == [
@@ -78,7 +78,7 @@ def test_crossing_transactions_without_retries_fail_clearly(agent_state, databas
     )
     with pytest.raises(WorkersFailedError, match=r"failed after 1 attempts: DeadlockDetected: deadlock detected"):
         agent_state.run_crossing_transactions(
-            BUMP.replace("%(key)s", "'a'"), BUMP.replace("%(key)s", "'b'"), max_attempts=1
+            BUMP.replace("%(key)s", "'a'"), BUMP.replace("%(key)s", "'b'"), max_retries=0
         )
 
 
@@ -113,6 +113,6 @@ def test_statement_timeout_bounds_a_worker_stuck_on_a_lock(agent_state, database
             )
 
 
-def test_crossing_transactions_need_at_least_one_attempt(agent_state):
-    with pytest.raises(WorkersFailedError, match="max_attempts must be at least 1, got 0"):
-        agent_state.run_crossing_transactions("SELECT 1", "SELECT 2", max_attempts=0)
+def test_crossing_transactions_refuse_a_negative_retry_count(agent_state):
+    with pytest.raises(WorkersFailedError, match="max_retries must be 0 or more, got -1"):
+        agent_state.run_crossing_transactions("SELECT 1", "SELECT 2", max_retries=-1)

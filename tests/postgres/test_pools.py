@@ -10,8 +10,8 @@ from libraries.postgres_library import DatabaseSetupError, PoolExhaustedError
 from tests.postgres.conftest import sessions_named
 
 
-def test_exhausted_pool_fails_within_its_acquire_timeout(postgres):
-    postgres.open_connection_pool(max_size=2, acquire_timeout=timedelta(milliseconds=400))
+def test_exhausted_pool_fails_within_its_timeout(postgres):
+    postgres.open_connection_pool(max_size=2, timeout=timedelta(milliseconds=400))
     postgres.borrow_pool_connection()
     postgres.borrow_pool_connection()
     started = time.monotonic()
@@ -22,11 +22,18 @@ def test_exhausted_pool_fails_within_its_acquire_timeout(postgres):
 
 
 def test_returned_connections_can_be_borrowed_again(postgres):
-    postgres.open_connection_pool(max_size=1, acquire_timeout=timedelta(milliseconds=300), alias="agents")
+    postgres.open_connection_pool(max_size=1, timeout=timedelta(milliseconds=300), alias="agents")
     postgres.borrow_pool_connection(alias="agents")
     postgres.return_pool_connections(alias="agents")
     postgres.borrow_pool_connection(alias="agents")
     assert postgres.get_pool_connections_in_use(alias="agents") == 1
+
+
+def test_acquire_timeout_is_the_deprecated_name_of_timeout(postgres):
+    postgres.open_connection_pool(max_size=1, acquire_timeout=timedelta(milliseconds=300))
+    postgres.borrow_pool_connection()
+    with pytest.raises(PoolExhaustedError, match=r"none was returned within 300 milliseconds"):
+        postgres.borrow_pool_connection()
 
 
 def test_pooled_sessions_work_in_the_suite_schema(postgres, namespace):

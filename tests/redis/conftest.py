@@ -15,7 +15,7 @@ from libraries.services.runtime import Endpoints, Namespace
 @pytest.fixture
 def library(services: Endpoints, namespace: Namespace) -> Iterator[RedisLibrary]:
     """Connected as ``default`` to the run's server; keys carry the test's namespace prefix."""
-    lib = RedisLibrary(socket_timeout=2, socket_connect_timeout=2, retries=0)
+    lib = RedisLibrary(socket_timeout=2, socket_connect_timeout=2, max_retries=0)
     lib.connect_to_redis()
     yield lib
     lib.disconnect_from_all_redis()

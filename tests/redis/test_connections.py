@@ -5,6 +5,7 @@ import redis
 from robot.api.types import Secret
 
 from libraries.redis_library import RedisLibrary
+from libraries.redis_library.connection import retry_policy
 from libraries.redis_library.errors import RedisLibraryError, RedisUnavailable
 from libraries.services.processes import free_port
 
@@ -31,7 +32,7 @@ def test_raw_connection_sees_other_namespaces_but_the_namespaced_one_does_not(li
 
 
 def test_url_with_password_is_masked_in_failures_and_secret_is_accepted(services):
-    library = RedisLibrary(socket_connect_timeout=1, retries=0)
+    library = RedisLibrary(socket_connect_timeout=1, max_retries=0)
     url = f"redis://qa:s3cret-pw@127.0.0.1:{free_port()}/0"
 
     with pytest.raises(RedisUnavailable) as failure:
@@ -81,7 +82,7 @@ def test_values_are_decoded_unless_asked_otherwise(library):
 
 
 def test_db_argument_overrides_the_database_in_the_url(private_redis):
-    library = RedisLibrary(retries=0)
+    library = RedisLibrary(max_retries=0)
     assert private_redis.url.endswith("/0")
     library.connect_to_redis_from_url(private_redis.url, db=2, prefix="")
     library.set_redis_value("k", "in db 2")
@@ -93,3 +94,22 @@ def test_db_argument_overrides_the_database_in_the_url(private_redis):
     assert (db0.get("k"), db2.get("k")) == (None, "in db 2")
     db0.close()
     db2.close()
+
+
+def test_max_retries_counts_reconnects_after_the_first_attempt():
+    calls = []
+
+    def dropped():
+        calls.append(1)
+        raise redis.exceptions.ConnectionError("dropped")
+
+    with pytest.raises(redis.exceptions.ConnectionError):
+        retry_policy(1).call_with_retry(dropped, lambda error: None)
+    assert len(calls) == 2
+    with pytest.raises(RedisLibraryError, match="max_retries must be 0 or more, got -1"):
+        retry_policy(-1)
+
+
+def test_retries_is_the_deprecated_name_of_max_retries():
+    assert RedisLibrary(retries=0).max_retries == 0
+    assert RedisLibrary(max_retries=3).max_retries == 3

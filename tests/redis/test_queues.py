@@ -48,7 +48,7 @@ def test_read_as_consumer_blocks_until_an_entry_arrives(library, raw, namespace)
     adder = threading.Timer(0.1, raw.xadd, (f"{namespace.key_prefix}tasks", {"task": "late"}))
     adder.start()
 
-    entries = library.read_stream_as_consumer("tasks", "workers", "agent-a", block="5 s")
+    entries = library.read_stream_as_consumer("tasks", "workers", "agent-a", timeout="5 s")
 
     adder.join()
     assert [entry["fields"] for entry in entries] == [{"task": "late"}]

@@ -31,7 +31,7 @@ class ConnectionKeywords(LibraryComponent):
         prefix: str | None = None,
         socket_timeout: timedelta | None = None,
         socket_connect_timeout: timedelta | None = None,
-        retries: int | None = None,
+        max_retries: int | None = None,
         decode_responses: bool = True,
         alias: str | None = None,
     ) -> str:
@@ -39,7 +39,7 @@ class ConnectionKeywords(LibraryComponent):
 
         ``prefix`` is put before every key; by default it follows the suite's namespace, so each suite sees only
         its own keys. ``prefix=${EMPTY}`` gives raw access to the whole database.
-        Timeouts and ``retries`` default to the library import settings.
+        Timeouts and ``max_retries`` (reconnects after a dropped connection) default to the library import settings.
         Returns the server's Redis version.
 
         Example:
@@ -47,7 +47,7 @@ class ConnectionKeywords(LibraryComponent):
         | `Connect To Redis` | socket_timeout=1 s | alias=observer |
         | `Connect To Redis` | prefix=${EMPTY} | alias=raw |
         """
-        options = self._options(socket_timeout, socket_connect_timeout, retries, decode_responses)
+        options = self._options(socket_timeout, socket_connect_timeout, max_retries, decode_responses)
         return self._connect(runtime.redis_url(), options, prefix, alias)
 
     @keyword("Connect To Redis From URL")
@@ -60,7 +60,7 @@ class ConnectionKeywords(LibraryComponent):
         prefix: str | None = None,
         socket_timeout: timedelta | None = None,
         socket_connect_timeout: timedelta | None = None,
-        retries: int | None = None,
+        max_retries: int | None = None,
         decode_responses: bool = True,
         alias: str | None = None,
     ) -> str:
@@ -74,7 +74,7 @@ class ConnectionKeywords(LibraryComponent):
         | `Connect To Redis From URL` | redis://cache.test:6379/1 | alias=cache |
         | `Connect To Redis From URL` | ${REDIS_URL} | password=${REDIS_PASSWORD} | socket_timeout=2 s |
         """
-        options = self._options(socket_timeout, socket_connect_timeout, retries, decode_responses)
+        options = self._options(socket_timeout, socket_connect_timeout, max_retries, decode_responses)
         if password is not None:
             options["password"] = reveal(password)
         if db is not None:
@@ -85,7 +85,7 @@ class ConnectionKeywords(LibraryComponent):
         self,
         socket_timeout: timedelta | None,
         socket_connect_timeout: timedelta | None,
-        retries: int | None,
+        max_retries: int | None,
         decode_responses: bool,
     ) -> dict[str, Any]:
         """redis-py client options; what is not given comes from the library import settings."""
@@ -93,7 +93,7 @@ class ConnectionKeywords(LibraryComponent):
         return {
             "socket_timeout": seconds_or(socket_timeout, library.socket_timeout),
             "socket_connect_timeout": seconds_or(socket_connect_timeout, library.socket_connect_timeout),
-            "retry": retry_policy(library.retries if retries is None else retries),
+            "retry": retry_policy(library.max_retries if max_retries is None else max_retries),
             "decode_responses": decode_responses,
         }
 

@@ -7,6 +7,8 @@ from typing import Any
 from assertionengine import AssertionOperator, verify_assertion
 from robot.api.deco import keyword
 
+from libraries.common import renamed_argument
+
 from ..base import RETRY_PAUSE, LibraryComponent, duration, expectation, expected_seconds, seconds
 from ..errors import KeyMissing, RedisExpectationFailed, RedisLibraryError
 from .strings import milliseconds
@@ -175,8 +177,9 @@ class KeyKeywords(LibraryComponent):
         | `Set Redis Value` | agent:1:heartbeat | alive | ttl=200 ms |
         | `Wait Until Redis Key Expires` | agent:1:heartbeat | retry_timeout=2 s |
         """
-        if timeout is not None:
-            retry_timeout = timeout
+        retry_timeout = renamed_argument(
+            "Wait Until Redis Key Expires", "timeout", timeout, "retry_timeout", retry_timeout
+        )
         connection = self.connection(alias)
         client = connection.reader("Wait Until Redis Key Expires")
         deadline = time.monotonic() + seconds(retry_timeout)

@@ -8,6 +8,8 @@ from assertionengine import AssertionOperator, verify_assertion
 from redis.exceptions import LockError, LockNotOwnedError, RedisError
 from robot.api.deco import keyword
 
+from libraries.common import renamed_argument
+
 from ..base import LibraryComponent, duration, seconds
 from ..errors import RedisExpectationFailed, translate
 
@@ -22,20 +24,24 @@ class LockKeywords(LibraryComponent):
         name: str,
         *,
         ttl: timedelta = timedelta(seconds=10),
-        wait: timedelta = timedelta(0),
+        timeout: timedelta = timedelta(0),
         owner: str | None = None,
+        wait: timedelta | None = None,
         alias: str | None = None,
     ) -> str:
-        """Takes the lock ``name`` for ``ttl``, waiting up to ``wait`` while another owner holds it; fails if it
-        stays taken. Returns the owner token (a new unique one when ``owner`` is not given).
+        """Takes the lock ``name`` for ``ttl``, waiting up to ``timeout`` while another owner holds it; fails if
+        it stays taken. Returns the owner token (a new unique one when ``owner`` is not given).
+
+        ``wait`` is the deprecated name of ``timeout``, kept so that existing suites keep working.
 
         Example:
         | `Acquire Redis Lock` | lock:job:7 | ttl=5 s | owner=agent-a |
-        | `Acquire Redis Lock` | lock:job:7 | wait=500 ms | owner=agent-b |
+        | `Acquire Redis Lock` | lock:job:7 | timeout=500 ms | owner=agent-b |
         """
+        timeout = renamed_argument("Acquire Redis Lock", "wait", wait, "timeout", timeout)
         connection = self.connection(alias)
         token = owner or uuid.uuid4().hex
-        waiting = seconds(wait)
+        waiting = seconds(timeout)
         lock = connection.client.lock(
             connection.key(name), timeout=seconds(ttl), blocking=waiting > 0, blocking_timeout=waiting,
             thread_local=False,
@@ -44,7 +50,7 @@ class LockKeywords(LibraryComponent):
         if not acquired:
             holder = connection.run("GET", name, connection.client.get)
             raise RedisExpectationFailed(
-                f"Redis lock '{name}' is held by '{holder}'; '{token}' did not get it within {duration(wait)}."
+                f"Redis lock '{name}' is held by '{holder}'; '{token}' did not get it within {duration(timeout)}."
             )
         connection.lock_owners[name] = token
         connection.log("LOCK", name, f" owner={token} ttl={duration(ttl)}")

@@ -8,6 +8,8 @@ import redis
 from assertionengine import AssertionOperator, int_str_verify_assertion
 from robot.api.deco import keyword
 
+from libraries.common import renamed_argument
+
 from ..base import RETRY_PAUSE, LibraryComponent, duration, seconds
 from ..connection import RedisConnection, shorten
 from ..errors import RedisCommandFailed, RedisExpectationFailed, RedisLibraryError
@@ -70,18 +72,23 @@ class StreamKeywords(LibraryComponent):
         consumer: str,
         *,
         count: int = 10,
+        timeout: timedelta | None = None,
         block: timedelta | None = None,
         alias: str | None = None,
     ) -> list[dict[str, Any]]:
         """Delivers up to ``count`` new entries of the stream ``key`` to ``consumer`` of ``group``.
 
-        The entries stay pending for that consumer until `Acknowledge Stream Entries`. With ``block`` it waits that
-        long for entries to arrive. Returns a list of ``{'id': ..., 'fields': {...}}`` (empty if none came).
+        The entries stay pending for that consumer until `Acknowledge Stream Entries`. With ``timeout`` it waits
+        that long for entries to arrive (XREADGROUP BLOCK). Returns a list of ``{'id': ..., 'fields': {...}}``
+        (empty if none came).
+
+        ``block`` is the deprecated name of ``timeout``, kept so that existing suites keep working.
 
         Example:
         | @{entries} = | `Read Stream As Consumer` | stream:tasks | workers | agent-a |
-        | @{entries} = | `Read Stream As Consumer` | stream:tasks | workers | agent-a | block=2 s |
+        | @{entries} = | `Read Stream As Consumer` | stream:tasks | workers | agent-a | timeout=2 s |
         """
+        timeout = renamed_argument("Read Stream As Consumer", "block", block, "timeout", timeout)
         connection = self.connection(alias)
         connection.reader("Read Stream As Consumer")
 
@@ -92,11 +99,11 @@ class StreamKeywords(LibraryComponent):
             )  # fmt: skip
             return entries(response[0][1]) if response else []
 
-        if block is None:
+        if timeout is None:
             delivered = read(connection.client, None)
         else:
-            with connection.blocking_client(seconds(block)) as client:
-                delivered = read(client, max(round(seconds(block) * 1000), 1))
+            with connection.blocking_client(seconds(timeout)) as client:
+                delivered = read(client, max(round(seconds(timeout) * 1000), 1))
         connection.log("XREADGROUP", key, f" {group}/{consumer} -> {[entry['id'] for entry in delivered]}")
         return delivered
 
