@@ -72,7 +72,9 @@ class LLMLibrary(DynamicCore):
 
     = Inline assertions =
 
-    Getters take AssertionEngine operators: ``Get Last LLM Answer    contains    Paris``.
+    Getters take AssertionEngine operators: ``Get Last LLM Answer    contains    Paris``,
+    ``Get Last LLM Answer    matches    \\d{4}``. `LLM Answer Should Contain` and `LLM Answer Should Match Pattern`
+    did the same and are deprecated.
     """
 
     ROBOT_LIBRARY_SCOPE = "SUITE"

@@ -30,13 +30,6 @@ Emulated Calls Do Not Spend The Budget
     Should Be Equal As Numbers    ${after}[real_usd]    ${before}[real_usd]
     Should Be True    ${after}[emulated_usd] > ${before}[emulated_usd]
 
-Real Calls To An Unpriced Model Are Refused
-    [Documentation]    A real call to a model missing from the price table fails before it is sent.
-    [Tags]    anthropic
-    Connect To The Emulator As A Real Provider    anthropic    model=claude-unlisted-model
-    Run Keyword And Expect Error    No price for model 'claude-unlisted-model' in *prices.csv: add a row*
-    ...    Ask LLM    Hello    alias=anthropic-wired
-
 
 *** Keywords ***
 Connect With A Tiny Private Budget

@@ -1,5 +1,5 @@
 *** Settings ***
-Documentation     Checks on answers: contains, pattern, schema, length, refusal, and a 0-1 rubric score.
+Documentation     Checks on answers: contents, pattern, length, refusal, and a 0-1 rubric score.
 
 Resource          keywords/llm.resource
 
@@ -14,18 +14,10 @@ A Good Answer Passes Every Check
     [Documentation]    Contains, pattern, length and not-a-refusal checks pass on a good answer.
     LLM Will Answer    Paris is the capital of France since 987.    alias=openai
     ${answer}    Ask LLM    What is the capital of France?    alias=openai
-    LLM Answer Should Contain    ${answer}    paris    ignore_case=True
-    LLM Answer Should Match Pattern    ${answer}    \\b\\d{3,4}\\b
+    Get Last LLM Answer    contains    Paris
+    Get Last LLM Answer    matches    \\b\\d{3,4}\\b
     LLM Answer Length Should Be Within    ${answer}    3    12    unit=words
     LLM Answer Should Not Be A Refusal    ${answer}
-
-A Missing Fact Fails With What Was Found
-    [Documentation]    A contains check fails saying what was expected and what the answer was.
-    LLM Will Answer    Lyon is a city in France.    alias=openai
-    ${answer}    Ask LLM    What is the capital of France?    alias=openai
-    Run Keyword And Expect Error
-    ...    The answer should have contained 'Paris' but was 'Lyon is a city in France.'.
-    ...    LLM Answer Should Contain    ${answer}    Paris
 
 A Refusal Is Recognised
     [Documentation]    An apologetic refusal is recognised as one.
@@ -50,10 +42,8 @@ A Half-Right Answer Scores One Half
     ...    assertion_operator===    assertion_expected=0.5
 
 A JSON Answer Is Scored Against Its Schema
-    [Documentation]    JSON breaking the schema fails the schema check and loses the format criterion.
+    [Documentation]    JSON breaking the schema loses the format criterion: the rubric scores 0.5.
     LLM Will Answer    {"name": "Paris", "country": "France", "population": -1}    alias=openai
     ${answer}    Ask LLM    Describe Paris as JSON.    alias=openai
-    Run Keyword And Expect Error    *population: -1 is less than the minimum of 0*
-    ...    LLM Answer Should Match Schema    ${answer}    ${CITY_SCHEMA}
     Score LLM Answer    ${answer}    required_facts=${{["Paris"]}}    schema=${CITY_SCHEMA}    assertion_operator===
     ...    assertion_expected=0.5

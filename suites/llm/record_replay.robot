@@ -33,15 +33,6 @@ Cassettes Hold No Keys
     Stop LLM Cassette
     LLM Cassette Should Not Contain Keys    ${OUTPUT_DIR}/cassettes/no-keys.yaml
 
-An Unrecorded Request Fails In Replay
-    [Documentation]    In replay, a request that was never recorded fails naming the cassette.
-    [Tags]    openai
-    Start LLM Cassette    ${OUTPUT_DIR}/cassettes/one-question.yaml    mode=record
-    Ask LLM    The recorded question    alias=openai
-    Start LLM Cassette    ${OUTPUT_DIR}/cassettes/one-question.yaml    mode=replay
-    Run Keyword And Expect Error    *has no recorded answer in cassette *one-question.yaml*
-    ...    Ask LLM    Another question    alias=openai
-
 
 *** Keywords ***
 Answer Should Replay From A Cassette

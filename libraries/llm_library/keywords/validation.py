@@ -33,7 +33,11 @@ class ValidationKeywords(LibraryComponent):
     def llm_answer_should_contain(
         self, answer: str, expected: str, *, ignore_case: bool = False, message: str | None = None
     ) -> None:
-        """Fails unless ``answer`` contains ``expected``.
+        """*DEPRECATED* Use `Get Last LLM Answer` with ``contains``: ``Get Last LLM Answer    contains    Paris``.
+
+        Fails unless ``answer`` contains ``expected``. Kept so that existing suites keep working; Robot Framework
+        logs a warning each time it is used. For a case-insensitive check use
+        ``Get Last LLM Answer    matches    (?i)paris``.
 
         Example:
         | LLM Answer Should Contain | ${answer} | Paris | ignore_case=True |
@@ -44,7 +48,10 @@ class ValidationKeywords(LibraryComponent):
 
     @keyword("LLM Answer Should Match Pattern")
     def llm_answer_should_match_pattern(self, answer: str, pattern: str, *, message: str | None = None) -> None:
-        """Fails unless the regular expression ``pattern`` is found in ``answer``.
+        """*DEPRECATED* Use `Get Last LLM Answer` with ``matches``: ``Get Last LLM Answer    matches    \\d{4}``.
+
+        Fails unless the regular expression ``pattern`` is found in ``answer``. Kept so that existing suites keep
+        working; Robot Framework logs a warning each time it is used.
 
         Example:
         | LLM Answer Should Match Pattern | ${answer} | \\d{4}-\\d{2}-\\d{2} |
