@@ -20,19 +20,26 @@ def draw(histogram: HdrHistogram, path: Path, *, title: str, baseline: HdrHistog
     import matplotlib
 
     matplotlib.use("Agg")
-    from matplotlib import pyplot
+    from matplotlib import pyplot, ticker
 
     edges = _edges([histogram, *([baseline] if baseline is not None else [])])
     figure, axes = pyplot.subplots(figsize=(7.5, 3.6), dpi=100)
     try:
-        axes.hist(*_shares(histogram), bins=edges, color="#4c72b0", alpha=0.75, label="this run")
+        values, weights = _shares(histogram)
+        axes.hist(values, bins=edges, weights=weights, color="#4c72b0", alpha=0.75, label="this run")
         if baseline is not None and baseline.get_total_count():
-            axes.hist(*_shares(baseline), bins=edges, histtype="step", color="#dd8452", linewidth=2, label="baseline")
+            values, weights = _shares(baseline)
+            axes.hist(
+                values, bins=edges, weights=weights, histtype="step", color="#dd8452", linewidth=2, label="baseline"
+            )
         for percentile, style in ((50, ":"), (95, "--"), (99, "-.")):
             value = percentile_ms(histogram, percentile)
             if value > 0:
                 axes.axvline(value, color="#333333", linestyle=style, linewidth=1, label=f"p{percentile} {value:g} ms")
         axes.set_xscale("log")
+        axes.xaxis.set_major_locator(ticker.LogLocator(subs=(1.0, 2.0, 5.0)))
+        axes.xaxis.set_major_formatter(ticker.FuncFormatter(lambda value, _: f"{value:g}"))
+        axes.xaxis.set_minor_formatter(ticker.NullFormatter())
         axes.set_xlabel("latency (ms)")
         axes.set_ylabel("share of operations (%)")
         axes.set_title(title, fontsize=10)

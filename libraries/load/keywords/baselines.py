@@ -65,6 +65,21 @@ class BaselineKeywords:
         else:
             logger.info(verdict.message)
 
+    @keyword("Save Load Result As Baseline")
+    def save_load_result_as_baseline(self, result: LoadResult, name: str) -> str:
+        """Writes ``result`` as the baseline ``name`` in ``${OUTPUT_DIR}/baselines/`` and returns its path, for a
+        comparison within this run (a reference load just before a fault, say). The baselines in
+        ``resources/baselines/`` change only with ``LOAD_BASELINE=update``.
+
+        Example:
+        | ${reference} =    `Save Load Result As Baseline`    ${result}    agent_runs_at_rest
+        | `Load Result Should Not Regress`    ${slow}    ${reference}
+        """
+        output_dir = Path(str(BuiltIn().get_variable_value("${OUTPUT_DIR}", ".")))
+        path = baselines.write(result, baselines.path_of(name, output_dir / "baselines"))
+        logger.info(f"Baseline for this run written to {path} ({result}).")
+        return str(path)
+
     @keyword("Log Load Histogram")
     def log_load_histogram(self, result: LoadResult, baseline: str | None = None) -> str:
         """Draws the latency histogram of ``result`` (and of ``baseline``, over it) as a PNG in the output
