@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from robot.api.types import Secret
+
+from libraries.common import setting
 
 from .errors import LLMConfigurationError
 
@@ -25,19 +26,6 @@ def provider_name(value: str) -> str:
     if name not in PROVIDERS:
         raise LLMConfigurationError(f"Provider must be one of {', '.join(PROVIDERS)}, got '{value}'.")
     return name
-
-
-def setting(name: str) -> Any:
-    """A Robot variable ``${name}`` (command line wins), else the environment variable, else None."""
-    try:
-        from robot.libraries.BuiltIn import BuiltIn, RobotNotRunningError
-
-        value = BuiltIn().get_variable_value(f"${{{name}}}")
-    except RobotNotRunningError:
-        value = None
-    if value in (None, ""):
-        value = os.environ.get(name) or None
-    return value
 
 
 def secret_value(value: Any) -> str | None:

@@ -12,10 +12,12 @@ from psycopg.pq import TransactionStatus
 from robot.api import logger
 from robotlibcore import keyword
 
+from libraries.common import duration
+
 from .context import LibraryComponent
 from .errors import ConnectionLostError, DatabaseSetupError
 from .settings import SessionSettings, suite_session
-from .waiting import backoff_delays, duration, pause, poll_until
+from .waiting import backoff_delays, pause, poll_until
 
 
 def open_session(settings: SessionSettings, application_name: str, *, autocommit: bool = False) -> psycopg.Connection:
@@ -112,8 +114,9 @@ class ConnectionKeywords(LibraryComponent):
                 return
             delay = next(delays, None)
             if delay is None:
+                within = duration(retry_timeout, compact=False)
                 raise ConnectionLostError(
-                    f"Connection '{name}' was lost and could not be re-established within {duration(retry_timeout)} "
+                    f"Connection '{name}' was lost and could not be re-established within {within} "
                     f"({attempts} attempt(s)): {last_error}"
                 )
             pause(delay)
@@ -141,7 +144,9 @@ class ConnectionKeywords(LibraryComponent):
             poll_until(
                 lambda: admin.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", (pid,)).fetchone() is None,
                 deadline,
-                lambda: ConnectionLostError(f"Session {pid} of alias '{name}' still ran after {duration(timeout)}."),
+                lambda: ConnectionLostError(
+                    f"Session {pid} of alias '{name}' still ran after {duration(timeout, compact=False)}."
+                ),
             )
         logger.info(f"Terminated server session {pid} of alias '{name}'")
 

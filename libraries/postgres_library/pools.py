@@ -11,12 +11,11 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 from robot.api import logger
 from robotlibcore import keyword
 
-from libraries.common import renamed_argument
+from libraries.common import duration, renamed_argument
 
 from .context import LibraryComponent
 from .errors import DatabaseSetupError, PoolExhaustedError
 from .settings import suite_session
-from .waiting import duration
 
 DEFAULT_POOL = "default"
 
@@ -34,7 +33,7 @@ class BoundedPool:
         except PoolTimeout:
             raise PoolExhaustedError(
                 f"Connection pool '{self.alias}' is exhausted: {len(self.borrowed)} of {self.pool.max_size} "
-                f"connections are in use and none was returned within {duration(self.timeout)}. "
+                f"connections are in use and none was returned within {duration(self.timeout, compact=False)}. "
                 "Return connections ('Return Pool Connections') or open the pool with a larger max_size."
             ) from None
         self.borrowed.append(connection)

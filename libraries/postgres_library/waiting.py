@@ -6,9 +6,6 @@ import random
 import threading
 import time
 from collections.abc import Callable, Iterator
-from datetime import timedelta
-
-from robot.utils import secs_to_timestr
 
 POLL_INTERVAL = 0.005
 
@@ -35,8 +32,3 @@ def poll_until(condition: Callable[[], bool], deadline: float, failure: Callable
         if time.monotonic() >= deadline:
             raise failure()
         threading.Event().wait(POLL_INTERVAL)
-
-
-def duration(value: timedelta) -> str:
-    """``timedelta(milliseconds=300)`` -> ``300 milliseconds``, for failure messages."""
-    return secs_to_timestr(value.total_seconds())

@@ -8,7 +8,9 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from assertionengine import AssertionOperator
-from robot.utils import secs_to_timestr, timestr_to_secs
+from robot.utils import timestr_to_secs
+
+from libraries.common import seconds
 
 from .connection import RedisConnection
 
@@ -19,21 +21,9 @@ T = TypeVar("T")
 RETRY_PAUSE = 0.05
 
 
-def seconds(value: timedelta | float | str | None) -> float | None:
-    """Seconds from a ``timedelta``, a number or a Robot time string (``500 ms``), for the Python API too."""
-    if value is None:
-        return None
-    return value.total_seconds() if isinstance(value, timedelta) else timestr_to_secs(value)
-
-
 def seconds_or(value: timedelta | float | str | None, default: float | None) -> float | None:
     """``value`` in seconds, or ``default`` when it is not given."""
     return default if value is None else seconds(value)
-
-
-def duration(value: timedelta | float | None) -> str:
-    """``0:00:00.5`` as ``500ms``, for logs and failure messages."""
-    return "no limit" if value is None else secs_to_timestr(seconds(value), compact=True)
 
 
 def expected_seconds(expected: Any) -> Any:

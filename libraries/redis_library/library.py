@@ -4,9 +4,8 @@ from datetime import timedelta
 
 from robotlibcore import DynamicCore
 
-from libraries.common import renamed_argument
+from libraries.common import renamed_argument, seconds
 
-from .base import seconds
 from .connection import ConnectionStore
 from .keywords.atomicity import AtomicityKeywords
 from .keywords.connections import ConnectionKeywords

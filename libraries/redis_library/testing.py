@@ -19,10 +19,10 @@ from robot.api import logger
 from robot.api.deco import keyword, library
 from robot.libraries.BuiltIn import BuiltIn
 
+from libraries.common import duration, seconds
 from libraries.services.embedded import Server, start_redis
 from libraries.services.processes import terminate
 
-from .base import duration, seconds
 from .errors import RedisLibraryError
 
 

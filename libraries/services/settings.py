@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
 import ipaddress
-import os
 import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from robot.api.types import Secret
-from robot.libraries.BuiltIn import BuiltIn, RobotNotRunningError
 from robot.utils import timestr_to_secs
+
+from libraries.common import setting
 
 from .runtime import mask_url
 
@@ -37,18 +35,6 @@ class LLMEndpoint:
 
 class ConfigurationError(RuntimeError):
     ROBOT_SUPPRESS_NAME = True
-
-
-def setting(name: str) -> str | None:
-    """`${NAME}` given to Robot Framework, else the environment variable NAME; "" counts as unset."""
-    value = None
-    with contextlib.suppress(RobotNotRunningError):
-        value = BuiltIn().get_variable_value(f"${{{name}}}")
-    if isinstance(value, Secret):
-        value = value.value
-    if value in (None, ""):
-        value = os.environ.get(name)
-    return str(value) if value not in (None, "") else None
 
 
 def embedded_services_needed() -> list[str]:

@@ -11,7 +11,9 @@ from typing import Any
 import redis
 from robot.api.deco import keyword
 
-from ..base import LibraryComponent, duration, seconds
+from libraries.common import duration, seconds
+
+from ..base import LibraryComponent
 from ..connection import RedisConnection, shorten
 from ..errors import RedisLibraryError, TransactionAborted
 

@@ -7,9 +7,9 @@ from typing import Any
 from assertionengine import AssertionOperator, verify_assertion
 from robot.api.deco import keyword
 
-from libraries.common import renamed_argument
+from libraries.common import duration, renamed_argument, seconds
 
-from ..base import RETRY_PAUSE, LibraryComponent, duration, expectation, expected_seconds, seconds
+from ..base import RETRY_PAUSE, LibraryComponent, expectation, expected_seconds
 from ..errors import KeyMissing, RedisExpectationFailed, RedisLibraryError
 from .strings import milliseconds
 

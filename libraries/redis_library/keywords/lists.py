@@ -6,7 +6,9 @@ from typing import Any
 from assertionengine import AssertionOperator, int_str_verify_assertion, verify_assertion
 from robot.api.deco import keyword
 
-from ..base import LibraryComponent, duration, seconds
+from libraries.common import duration, seconds
+
+from ..base import LibraryComponent
 from ..connection import shorten
 from ..errors import RedisExpectationFailed, RedisLibraryError
 

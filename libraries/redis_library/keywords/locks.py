@@ -8,9 +8,9 @@ from assertionengine import AssertionOperator, verify_assertion
 from redis.exceptions import LockError, LockNotOwnedError, RedisError
 from robot.api.deco import keyword
 
-from libraries.common import renamed_argument
+from libraries.common import duration, renamed_argument, seconds
 
-from ..base import LibraryComponent, duration, seconds
+from ..base import LibraryComponent
 from ..errors import RedisExpectationFailed, translate
 
 

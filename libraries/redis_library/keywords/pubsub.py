@@ -6,7 +6,9 @@ from typing import Any
 
 from robot.api.deco import keyword
 
-from ..base import LibraryComponent, duration, seconds
+from libraries.common import duration, seconds
+
+from ..base import LibraryComponent
 from ..connection import RedisConnection, shorten
 from ..errors import RedisExpectationFailed, RedisLibraryError, RedisUnavailable
 

@@ -8,9 +8,9 @@ import redis
 from assertionengine import AssertionOperator, int_str_verify_assertion
 from robot.api.deco import keyword
 
-from libraries.common import renamed_argument
+from libraries.common import duration, renamed_argument, seconds
 
-from ..base import RETRY_PAUSE, LibraryComponent, duration, seconds
+from ..base import RETRY_PAUSE, LibraryComponent
 from ..connection import RedisConnection, shorten
 from ..errors import RedisCommandFailed, RedisExpectationFailed, RedisLibraryError
 

@@ -7,7 +7,9 @@ from typing import Any
 from assertionengine import AssertionOperator, int_str_verify_assertion, verify_assertion
 from robot.api.deco import keyword
 
-from ..base import LibraryComponent, duration, expectation, seconds
+from libraries.common import duration, seconds
+
+from ..base import LibraryComponent, expectation
 from ..connection import shorten
 from ..errors import KeyMissing, RedisExpectationFailed, RedisLibraryError
 
