@@ -22,6 +22,7 @@ from hdrh.histogram import HdrHistogram
 from .histogram import merge, new_histogram, record
 
 ERROR_SAMPLES = 5
+NOTHING = object()
 JOIN_GRACE_S = 5.0
 
 
@@ -78,8 +79,15 @@ class _Shared:
         self.workers_left = 0
         self.all_workers_ended = threading.Event()
 
-    def claim(self) -> int | None:
+    def step(self, previous: BaseException | object | None) -> int | None:
+        """Accounts for the thread's previous operation (``NOTHING`` before its first) and claims the next one,
+        under one lock: the number to run, or None when all are taken or the time bound has passed."""
         with self.lock:
+            if previous is not NOTHING:
+                self.in_flight -= 1
+                self.done += 1
+                if previous is not None:
+                    self.note_error(previous)
             if self.next_index >= self.operations:
                 return None
             if time.monotonic() >= self.deadline:
@@ -89,13 +97,6 @@ class _Shared:
             self.in_flight += 1
             self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
             return index
-
-    def finished(self, error: BaseException | None) -> None:
-        with self.lock:
-            self.in_flight -= 1
-            self.done += 1
-            if error is not None:
-                self.note_error(error)
 
     def note_error(self, error: BaseException) -> None:
         self.errors += 1
@@ -129,15 +130,16 @@ def drive(
             histograms.append(histogram)
         try:
             with scenario.worker() as operate:
-                while (index := shared.claim()) is not None:
+                previous: BaseException | object | None = NOTHING
+                while (index := shared.step(previous)) is not None:
                     began = time.perf_counter_ns()
                     try:
                         operate(index)
                     except Exception as error:
-                        shared.finished(error)
+                        previous = error
                         continue
                     record(histogram, time.perf_counter_ns() - began)
-                    shared.finished(None)
+                    previous = None
         except Exception as error:  # the worker could not be opened or closed: one error, its operations not run
             with shared.lock:
                 shared.note_error(error)
