@@ -23,6 +23,8 @@ LIBRARIES = [
     "libraries.llm_library.LLMLibrary",
     "libraries.agent_system.AgentSystemLibrary",
     "libraries.faults.FaultsLibrary",
+    "libraries.load.LoadLibrary",
+    "libraries.health.HealthLibrary",
 ]
 # Left out of the comparison: the time stamp, and where the source sits (checkout path, line numbers).
 _VOLATILE = re.compile(r'"(?:generated|source)": ?"[^"]*"|"lineno": ?-?\d+')
