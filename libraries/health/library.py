@@ -14,10 +14,11 @@ from robot.libraries.BuiltIn import BuiltIn
 from robot.utils import timestr_to_secs
 from robotlibcore import DynamicCore
 
+from libraries.common import setting
 from libraries.llm_library.emulator import EmulatorControl
 from libraries.llm_library.settings import resolve
 from libraries.services import runtime
-from libraries.services.settings import setting
+from libraries.services.settings import LLM_ENDPOINTS
 
 from . import probes
 from .probes import Check
@@ -268,8 +269,8 @@ def _llm_url(provider: str) -> str:
     resolved = resolve(
         provider, model=None, api_key=None, base_url=None, llm_mode="live", emulator_base_url=emulator_base_url
     )
-    defaults = {"openai": "https://api.openai.com/v1", "anthropic": "https://api.anthropic.com"}
-    return resolved.base_url or defaults[provider]
+    own_api = {name.lower(): url for _, _, name, url in LLM_ENDPOINTS}
+    return resolved.base_url or own_api[provider]
 
 
 def _agent_system() -> Any:

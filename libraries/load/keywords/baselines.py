@@ -8,7 +8,7 @@ from robot.api import logger
 from robot.api.deco import keyword
 from robot.libraries.BuiltIn import BuiltIn
 
-from libraries.services.settings import setting
+from libraries.common import setting
 
 from .. import baseline as baselines
 from ..histogram import figures_ms
