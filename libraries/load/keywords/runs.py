@@ -98,6 +98,7 @@ def _keep(result: LoadResult) -> None:
         "load",
         scenario=result.scenario,
         test=test,
+        result=path.name,  # a label of its own: two loads in one test are two rows, never a sum of their p95
         operations=result.count,
         errors=result.errors,
         throughput_per_s=figures["throughput_per_s"],
