@@ -1,12 +1,27 @@
 *** Settings ***
-Documentation     The system under test under load: hundreds of runs at once finish once each, within their SLA.
+Documentation     The system under test under load: hundreds of runs at once finish once each, runs keep the
+...               latency of their baseline, and a system whose PostgreSQL is slowed down is caught by the
+...               regression check.
+...
+...               A run's latency is hundreds of milliseconds and moves with the machine's load: the committed
+...               baseline is checked with wide margins (p95 worse by more than 100 % and 1 s), the slowed system
+...               against a reference load run just before it (50 % and 300 ms), both on 40 samples at least.
 
 Resource          keywords/load.resource
+Resource          keywords/faults.resource
 
-Suite Setup       Open Agent Load Suite    workers=4
+Suite Setup       Open Agent Load Suite Behind Fault Proxies    workers=4
 Suite Teardown    Close Agent Load Suite
+Test Teardown     Remove All Faults
 
 Test Tags         load    orchestration
+
+
+*** Variables ***
+${RUNS}                 40
+${IN_FLIGHT}            4
+&{COMMITTED_MARGINS}    relative_margin=100 %    absolute_margin=1 s    min_samples=40
+&{REFERENCE_MARGINS}    relative_margin=50 %    absolute_margin=300 ms    min_samples=40
 
 
 *** Test Cases ***
@@ -16,3 +31,21 @@ Two Hundred Concurrent Runs Finish Once
     ${result}    Run Agent Load    runs=200    concurrency=200    time_bound=60 s
     No Agent Run Should Be Lost Under Load    ${result}
     Load Result Should Meet SLA    ${result}    error_rate=0 %    lost=0    duplicated=0
+
+Agent Runs Keep Their Baseline
+    [Documentation]    40 runs, 4 in flight: no errors, and p95 within the margins of the committed baseline.
+    [Timeout]    90 s
+    ${result}    Run Agent Load    runs=${RUNS}    concurrency=${IN_FLIGHT}
+    Load Result Should Meet SLA    ${result}    error_rate=0 %
+    Load Result Should Not Regress    ${result}    agent_runs    &{COMMITTED_MARGINS}
+
+Slow PostgreSQL Is Caught As A Regression
+    [Documentation]    The same load, with 20 ms on every PostgreSQL answer of the system, fails the regression check
+    ...    against a reference load run without the fault just before.
+    [Tags]    faults
+    [Timeout]    150 s
+    ${reference}    Run Agent Load    runs=${RUNS}    concurrency=${IN_FLIGHT}
+    ${baseline}    Save Load Result As Baseline    ${reference}    agent_runs_at_rest
+    PostgreSQL Becomes Slow    20ms
+    ${result}    Run Agent Load    runs=${RUNS}    concurrency=${IN_FLIGHT}    time_bound=90 s
+    Load Should Have Regressed    ${result}    ${baseline}    &{REFERENCE_MARGINS}
