@@ -52,6 +52,7 @@ PLAN_SCHEMA: dict[str, Any] = {
     "required": ["steps"],
     "additionalProperties": False,
 }
+_PLAN_VALIDATOR = jsonschema.Draft202012Validator(PLAN_SCHEMA)  # checked once: validate() rechecks the schema
 PLANNER_SYSTEM = (
     "You are the planner of a team of agents. Split the user's goal into 1 to 8 steps that workers can carry out "
     "independently. For each step give a description, a tool (none, word_count or calculator) and the tool's input."
@@ -273,7 +274,7 @@ def _checked_plan(text: str) -> list[dict[str, Any]]:
     except ValueError:
         raise StepFailed(f"the plan is not JSON: {text[:120]!r}") from None
     try:
-        jsonschema.validate(plan, PLAN_SCHEMA)
+        _PLAN_VALIDATOR.validate(plan)
     except jsonschema.ValidationError as error:
         where = "/".join(str(part) for part in error.absolute_path) or "the plan"
         raise StepFailed(f"the plan does not match its schema at {where}: {error.message[:200]}") from None

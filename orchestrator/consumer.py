@@ -40,7 +40,7 @@ class Agent:
         self.roles = roles
         self.name = name or f"agent-{socket.gethostname()}-{os.getpid()}"
         self.stopping = threading.Event()
-        self.db = Store(settings)
+        self.db = Store(settings, check_on_checkout=False)
         self.queues = Queues(settings)
         self.models = Models(settings)
         self.agents = Agents(settings, self.db, self.queues, self.models, self.name)

@@ -35,7 +35,10 @@ class Message:
 class Store:
     """A small connection pool on the orchestrator's schema, with statement and connect timeouts."""
 
-    def __init__(self, settings: Settings, *, max_connections: int = 2) -> None:
+    def __init__(self, settings: Settings, *, max_connections: int = 2, check_on_checkout: bool = True) -> None:
+        """``check_on_checkout`` pings a pooled connection before handing it out (a round trip per transaction):
+        for callers that cannot retry. Agents can: a dead connection fails its transaction, the pool drops it, and
+        the message is handled again."""
         self.schema = settings.schema
         timeout_ms = int(settings.statement_timeout * 1000)
         self.pool = ConnectionPool(
@@ -48,7 +51,7 @@ class Store:
             min_size=1,
             max_size=max_connections,
             timeout=CONNECT_TIMEOUT_S * 2,
-            check=ConnectionPool.check_connection,
+            check=ConnectionPool.check_connection if check_on_checkout else None,
             open=False,
             name=f"orchestrator-{settings.schema}",
         )
