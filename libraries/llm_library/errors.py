@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
+import sys
+from typing import Any
 
-import anthropic
 import httpx2
-import openai
 
 PROVIDER_NAMES = {"openai": "OpenAI", "anthropic": "Anthropic"}
 
@@ -27,21 +27,22 @@ class LLMBudgetExceeded(LLMError):
     """The run's LLM budget is spent: no further real calls."""
 
 
-_TIMEOUTS = (openai.APITimeoutError, anthropic.APITimeoutError, httpx2.TimeoutException)
-_CONNECTION = (openai.APIConnectionError, anthropic.APIConnectionError, httpx2.TransportError)
-_STATUS = (openai.APIStatusError, anthropic.APIStatusError)
+def _sdk_classes(name: str) -> tuple[type, ...]:
+    """``name`` of each SDK that is loaded: a failure can only come from an SDK that made a call, and importing one
+    just to compare takes seconds (the SDKs are imported when a connection is opened, not with this library)."""
+    return tuple(getattr(sys.modules[sdk], name) for sdk in ("openai", "anthropic") if sdk in sys.modules)
 
 
 def describe_failure(provider: str, model: str, error: BaseException, request_id: str | None = None) -> str:
     """``OpenAI call to model 'm' failed: status 429 (RateLimitError: ...), request id req_1``."""
     status: int | str = "none"
-    if isinstance(error, _STATUS):
+    if isinstance(error, _sdk_classes("APIStatusError")):
         status = error.status_code
         request_id = error.request_id or request_id
         what = f"{type(error).__name__}: {_status_message(error)}"
-    elif isinstance(error, _TIMEOUTS):
+    elif isinstance(error, (*_sdk_classes("APITimeoutError"), httpx2.TimeoutException)):
         what = f"timed out waiting for the provider: {type(error).__name__}"
-    elif isinstance(error, _CONNECTION):
+    elif isinstance(error, (*_sdk_classes("APIConnectionError"), httpx2.TransportError)):
         what = f"connection failed or dropped: {type(error).__name__}: {error}"
     elif isinstance(error, json.JSONDecodeError):
         what = f"the provider sent a body that is not valid JSON: {error}"
@@ -63,13 +64,15 @@ def truncated_stream_message(provider: str, model: str, chunks: int, request_id:
 
 def is_call_failure(error: BaseException) -> bool:
     """True for the failures that leak out of the SDKs as well as their own exception classes."""
-    return isinstance(
-        error,
-        (openai.OpenAIError, anthropic.AnthropicError, httpx2.HTTPError, httpx2.StreamError, json.JSONDecodeError),
+    sdk_errors = tuple(
+        getattr(sys.modules[sdk], name)
+        for sdk, name in (("openai", "OpenAIError"), ("anthropic", "AnthropicError"))
+        if sdk in sys.modules
     )
+    return isinstance(error, (*sdk_errors, httpx2.HTTPError, httpx2.StreamError, json.JSONDecodeError))
 
 
-def _status_message(error: openai.APIStatusError | anthropic.APIStatusError) -> str:
+def _status_message(error: Any) -> str:
     body = error.body
     if isinstance(body, dict):
         inner = body.get("error", body)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import time
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import anthropic
-import openai
+if TYPE_CHECKING:
+    import anthropic
+    import openai
 
 from .errors import LLMConfigurationError
 from .pricing import usage_from_anthropic, usage_from_openai

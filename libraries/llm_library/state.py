@@ -9,8 +9,6 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import anthropic
-import openai
 from robot.api import logger
 
 from libraries.services import runtime
@@ -92,9 +90,9 @@ class LLMState:
         }
         emulated = settings.mode == "emulator"
         adapter = (
-            OpenAIAdapter(openai.OpenAI(**options), emulated=emulated)
+            OpenAIAdapter(_openai().OpenAI(**options), emulated=emulated)
             if settings.provider == "openai"
-            else AnthropicAdapter(anthropic.Anthropic(**options), emulated=emulated)
+            else AnthropicAdapter(_anthropic().Anthropic(**options), emulated=emulated)
         )
         connection = Connection(alias, settings, adapter)
         self.connections[alias] = connection
@@ -234,3 +232,16 @@ def _summary(record: CallRecord) -> str:
         f"{usage.output_tokens}, cost {cost}, request id {record.request_id or 'n/a'}, retries {record.retries}, "
         f"finish {record.finish_reason}{tools}. Answer: {answer}"
     )
+
+
+def _openai() -> Any:
+    """The SDK, imported with the first connection that needs it (importing both takes about 2.5 s)."""
+    import openai
+
+    return openai
+
+
+def _anthropic() -> Any:
+    import anthropic
+
+    return anthropic

@@ -13,7 +13,7 @@ from robot.libraries.BuiltIn import BuiltIn
 from libraries.llm_library.emulator import scoped_model
 
 from ..base import POLL_PAUSE_S, LibraryComponent, skip_unsupported
-from ..contract import Capability, RunView
+from ..contract import TERMINAL, Capability, NotSupported, RunView
 
 LLM_LIBRARY = "libraries.llm_library.LLMLibrary"
 MAX_PARALLEL_SUBMITS = 16
@@ -252,16 +252,24 @@ class RunKeywords(LibraryComponent):
         deadline = time.monotonic() + timeout.total_seconds()
         finished: dict[str, RunView] = {}
         while True:
-            for run_id in [r for r in runs if r not in finished]:
-                view = self.run_view(run_id)
-                if view.finished:
-                    finished[run_id] = view
+            statuses = self._statuses([r for r in runs if r not in finished])
+            for run_id, status in statuses.items():
+                if status in TERMINAL:
+                    view = finished[run_id] = self.run_view(run_id)
                     logger.info(f"Run {run_id} {view.status}" + (f": {view.error}" if view.error else "."))
             if len(finished) == len(runs):
                 return [finished[run_id] for run_id in runs]
             if time.monotonic() > deadline:
                 raise AssertionError(self._not_finished(runs, finished, timeout))
             time.sleep(POLL_PAUSE_S)
+
+    def _statuses(self, run_ids: list[str]) -> dict[str, str | None]:
+        """One query for every run when the adapter can list its runs, else one read per run."""
+        try:
+            stored = self.adapter.stored_statuses()
+        except NotSupported:
+            return {run_id: self.adapter.run(run_id).status for run_id in run_ids}
+        return {run_id: stored.get(run_id) for run_id in run_ids}
 
     def _not_finished(self, runs: list[str], finished: dict[str, RunView], timeout: timedelta) -> str:
         waiting = [self.run_view(run_id) for run_id in runs if run_id not in finished]
