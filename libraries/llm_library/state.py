@@ -37,7 +37,24 @@ _SNIPPET = 200
 class Connection:
     alias: str
     settings: Resolved
-    adapter: OpenAIAdapter | AnthropicAdapter
+    options: dict[str, Any] = field(repr=False)
+    _adapter: OpenAIAdapter | AnthropicAdapter | None = field(default=None, repr=False)
+
+    @property
+    def adapter(self) -> OpenAIAdapter | AnthropicAdapter:
+        """The SDK client, made on the first call: a suite that only scripts the emulator never imports an SDK."""
+        if self._adapter is None:
+            emulated = self.mode == "emulator"
+            self._adapter = (
+                OpenAIAdapter(_openai().OpenAI(**self.options), emulated=emulated)
+                if self.provider == "openai"
+                else AnthropicAdapter(_anthropic().Anthropic(**self.options), emulated=emulated)
+            )
+        return self._adapter
+
+    def close(self) -> None:
+        if self._adapter is not None:
+            self._adapter.client.close()
 
     @property
     def provider(self) -> str:
@@ -88,13 +105,7 @@ class LLMState:
             "timeout": timeout.total_seconds(),
             "max_retries": max_retries,
         }
-        emulated = settings.mode == "emulator"
-        adapter = (
-            OpenAIAdapter(_openai().OpenAI(**options), emulated=emulated)
-            if settings.provider == "openai"
-            else AnthropicAdapter(_anthropic().Anthropic(**options), emulated=emulated)
-        )
-        connection = Connection(alias, settings, adapter)
+        connection = Connection(alias, settings, options)
         self.connections[alias] = connection
         self.current = alias
         return connection
@@ -110,7 +121,7 @@ class LLMState:
 
     def close_all(self) -> None:
         for connection in self.connections.values():
-            connection.adapter.client.close()
+            connection.close()
         self.connections.clear()
         self.current = None
 
