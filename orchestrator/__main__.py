@@ -13,12 +13,10 @@ import psycopg_pool
 import redis
 
 from . import settings as settings_module
-from .consumer import ROLE_STREAMS, Agent
 from .processes import die_with_parent, mask_url
-from .queues import Queues
+from .queues import ROLE_STREAMS, Queues
 from .settings import Settings, SettingsError
 from .store import CONNECT_TIMEOUT_S, Store
-from .system import run_system
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -33,6 +31,8 @@ def main(argv: list[str] | None = None) -> int:
         if arguments.command == "system":
             settings = settings.with_overrides(workers=arguments.workers)
             preflight(settings)
+            from .system import run_system  # each command imports only what it runs: processes start faster
+
             return run_system(settings.workers, arguments.host, arguments.port, arguments.ready_file)
         preflight(settings)
         if arguments.command == "api":
@@ -42,6 +42,8 @@ def main(argv: list[str] | None = None) -> int:
             unknown = [role for role in roles if role not in ROLE_STREAMS]
             if unknown:
                 raise SettingsError(f"--roles: unknown role {unknown[0]}; choose from {', '.join(ROLE_STREAMS)}")
+            from .consumer import Agent
+
             Agent(settings, roles, arguments.name).run()
         return 0
     except SettingsError as error:

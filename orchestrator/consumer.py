@@ -24,12 +24,11 @@ import redis
 
 from .agents import Agents, UnreadableMessage
 from .llm import Models
-from .queues import Delivery, Queues
+from .queues import ROLE_STREAMS, Delivery, Queues
 from .settings import Settings
 from .store import Store
 
 log = logging.getLogger("orchestrator.agent")
-ROLE_STREAMS = {"planner": "plan", "worker": "steps", "aggregator": "aggregate"}
 TRANSIENT_ERRORS = (redis.ConnectionError, redis.TimeoutError, psycopg.OperationalError, psycopg_pool.PoolTimeout)
 
 

@@ -16,6 +16,8 @@ from .settings import Settings
 from .store import Message
 
 ROLES = ("plan", "steps", "aggregate")
+ROLE_STREAMS = {"planner": "plan", "worker": "steps", "aggregator": "aggregate"}
+"""The stream each agent role consumes."""
 GROUP = "agents"
 DEAD_LETTER = "dead"
 SOCKET_TIMEOUT_S = 5
