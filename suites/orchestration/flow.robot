@@ -4,7 +4,7 @@ Documentation     A goal becomes a plan, steps and a final answer, on OpenAI and
 
 Resource          keywords/agent_system.resource
 
-Suite Setup       Open Agent System Suite
+Suite Setup       Open Agent System Suite    workers=1
 Suite Teardown    Close Agent System Suite
 
 Test Tags         orchestration    flow

@@ -4,7 +4,7 @@ Documentation     Faults of the system's LLM provider during a run: what the SDK
 
 Resource          keywords/agent_system.resource
 
-Suite Setup       Open Agent System Suite
+Suite Setup       Open Agent System Suite    workers=1
 Suite Teardown    Close Agent System Suite
 
 Test Tags         orchestration    llm_faults    emulator

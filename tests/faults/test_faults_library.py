@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import socket
@@ -79,14 +80,27 @@ def test_a_toxiproxy_url_that_is_no_url_is_refused_without_showing_it() -> None:
     assert "Secret" not in str(refused.value)
 
 
+@contextlib.contextmanager
+def _endpoints(endpoints: Endpoints) -> Iterator[None]:
+    """``endpoints`` active in `runtime` for a while; the ones active before (the session's) come back after."""
+    try:
+        previous = runtime.endpoints()
+    except runtime.ServicesNotReady:
+        previous = None
+    runtime.activate(endpoints)
+    try:
+        yield
+    finally:
+        runtime.activate(previous)
+
+
 @pytest.fixture
 def run_with_proxy(fault_proxy: FaultProxyServer) -> Iterator[None]:
-    runtime.activate(Endpoints("", "", run_id="20260101000000abcdef", fault_proxy_url=fault_proxy.url))
-    yield
-    while runtime.pop_namespace() is not None:
-        pass
-    faults_suite._suites.clear()
-    runtime.activate(None)
+    with _endpoints(Endpoints("", "", run_id="20260101000000abcdef", fault_proxy_url=fault_proxy.url)):
+        yield
+        while runtime.pop_namespace() is not None:
+            pass
+        faults_suite._suites.clear()
 
 
 def _in_suite(name: str) -> faults_suite.SuiteFaults:
@@ -128,14 +142,13 @@ def test_removing_faults_and_releasing_the_suite_leave_nothing(
 
 
 def test_no_fault_proxy_in_the_run_is_one_clear_line() -> None:
-    runtime.activate(Endpoints("", "", run_id="20260101000000abcdef"))
-    runtime.push_namespace(Namespace(schema="rfq_test_none", key_prefix="rfq:test:none:"))
-    try:
-        env = {key: value for key, value in os.environ.items() if key != "TOXIPROXY_URL"}
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(os, "environ", env)
-            with pytest.raises(FaultProxyError, match="This run has no fault proxy"):
-                faults_suite.for_current_suite()
-    finally:
-        runtime.pop_namespace()
-        runtime.activate(None)
+    with _endpoints(Endpoints("", "", run_id="20260101000000abcdef")):
+        runtime.push_namespace(Namespace(schema="rfq_test_none", key_prefix="rfq:test:none:"))
+        try:
+            env = {key: value for key, value in os.environ.items() if key != "TOXIPROXY_URL"}
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setattr(os, "environ", env)
+                with pytest.raises(FaultProxyError, match="This run has no fault proxy"):
+                    faults_suite.for_current_suite()
+        finally:
+            runtime.pop_namespace()
