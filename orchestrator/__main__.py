@@ -13,6 +13,7 @@ import psycopg_pool
 import redis
 
 from . import settings as settings_module
+from . import store as store_module
 from .processes import die_with_parent, mask_url
 from .queues import ROLE_STREAMS, Queues
 from .settings import Settings, SettingsError
@@ -58,6 +59,8 @@ def preflight(settings: Settings) -> None:
         psycopg.connect(settings.database_url, connect_timeout=CONNECT_TIMEOUT_S).close()  # fails fast, unlike a pool
         store.open()
         store.migrate()
+        with store.transaction() as db:
+            nothing_outstanding = not store_module.outstanding_work(db)
     except (psycopg.Error, psycopg_pool.PoolTimeout) as error:
         raise SettingsError(
             f"ORCH_DATABASE_URL: PostgreSQL at {mask_url(settings.database_url)} is not usable "
@@ -68,6 +71,10 @@ def preflight(settings: Settings) -> None:
     queues = Queues(settings)
     try:
         queues.ensure_groups()
+        if nothing_outstanding and not queues.has_epoch():
+            # A new system: the streams hold all there is. With work outstanding and no epoch, Redis may have lost
+            # data while the system was down, so the epoch stays unset and the reconciler publishes that work again.
+            queues.set_epoch()
     except redis.RedisError as error:
         raise SettingsError(
             f"ORCH_REDIS_URL: Redis at {mask_url(settings.redis_url)} is not usable ({type(error).__name__}: "
