@@ -6,7 +6,6 @@ Select it with ``AGENT_SYSTEM=examples.langgraph.adapter:LangGraphAdapter`` (nee
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
 import subprocess
@@ -26,6 +25,7 @@ from libraries.agent_system.contract import (
     RunView,
     StepView,
     SystemConfig,
+    stop_processes,
 )
 
 from . import store
@@ -79,16 +79,7 @@ class LangGraphAdapter(AgentSystemAdapter):
             self.start_worker()
 
     def stop(self) -> None:
-        processes = list(self._workers.values())
-        for process in processes:
-            with contextlib.suppress(ProcessLookupError):
-                process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=STOP_TIMEOUT_S)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop_processes(list(self._workers.values()), STOP_TIMEOUT_S)
         self._workers = {}
         for resource in (self._db, self._log):
             if resource is not None:

@@ -8,6 +8,8 @@ a reason naming it, never passed.
 
 from __future__ import annotations
 
+import contextlib
+import subprocess
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any
@@ -86,6 +88,19 @@ class RunView:
     @property
     def finished(self) -> bool:
         return self.status in TERMINAL
+
+
+def stop_processes(processes: list[subprocess.Popen], timeout_s: float = 15.0) -> None:
+    """SIGTERM to each, then SIGKILL to what has not ended after ``timeout_s``; every one is reaped (for adapters)."""
+    for process in processes:
+        with contextlib.suppress(ProcessLookupError):
+            process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 class NotSupported(Exception):

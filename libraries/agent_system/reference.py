@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import signal
@@ -18,7 +17,15 @@ import psycopg
 import redis
 from psycopg.rows import dict_row
 
-from .contract import AgentSystemAdapter, Capability, NotSupported, RunView, StepView, SystemConfig
+from .contract import (
+    AgentSystemAdapter,
+    Capability,
+    NotSupported,
+    RunView,
+    StepView,
+    SystemConfig,
+    stop_processes,
+)
 
 START_TIMEOUT_S = 60.0
 STOP_TIMEOUT_S = 15.0
@@ -86,16 +93,7 @@ class ReferenceAdapter(AgentSystemAdapter):
         )
 
     def stop(self) -> None:
-        processes = [p for p in (*self._extra, self._system) if p is not None]
-        for process in processes:
-            with contextlib.suppress(ProcessLookupError):
-                process.send_signal(signal.SIGTERM)
-        for process in processes:
-            try:
-                process.wait(timeout=STOP_TIMEOUT_S)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop_processes([p for p in (*self._extra, self._system) if p is not None], STOP_TIMEOUT_S)
         self._system, self._extra = None, []
         for resource in (self._http, self._db, self._redis, self._log):
             if resource is not None:
