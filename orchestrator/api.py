@@ -45,9 +45,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        db.open()
-        db.migrate()
-        queues.ensure_groups()
+        db.open()  # the schema and the consumer groups exist: `python -m orchestrator` checked them (preflight)
         maintenance.start()
         yield
         maintenance.stop()
@@ -90,9 +88,7 @@ def create_app(settings: Settings) -> FastAPI:
     @app.get("/runs/{run_id}")
     def read(run_id: uuid.UUID) -> dict[str, Any]:
         with db.transaction() as connection:
-            run = store.get_run(connection, str(run_id))
-            if run is None:
-                raise HTTPException(404, f"there is no run {run_id}")
+            run = _existing_run(connection, run_id)
             steps = store.get_steps(connection, str(run_id))
             usage = store.usage(connection, str(run_id))
         return _run_view(run, steps, usage)
@@ -100,9 +96,7 @@ def create_app(settings: Settings) -> FastAPI:
     @app.post("/runs/{run_id}/cancel")
     def cancel(run_id: uuid.UUID) -> dict[str, Any]:
         with db.transaction() as connection:
-            run = store.get_run(connection, str(run_id))
-            if run is None:
-                raise HTTPException(404, f"there is no run {run_id}")
+            run = _existing_run(connection, run_id)
             if not store.finish_run(connection, str(run_id), "cancelled", error="cancelled on request"):
                 raise HTTPException(409, f"run {run_id} has already ended: {run['status']}")
         with contextlib.suppress(redis.RedisError):  # the reconciler repairs the cache
@@ -115,6 +109,13 @@ def create_app(settings: Settings) -> FastAPI:
         return JSONResponse(answer, status_code=503 if answer["status"] == "down" else 200)
 
     return app
+
+
+def _existing_run(connection: Any, run_id: uuid.UUID) -> dict[str, Any]:
+    run = store.get_run(connection, str(run_id))
+    if run is None:
+        raise HTTPException(404, f"there is no run {run_id}")
+    return run
 
 
 def _run_view(run: dict[str, Any], steps: list[dict[str, Any]], usage: dict[str, Any]) -> dict[str, Any]:
@@ -143,6 +144,7 @@ def _run_view(run: dict[str, Any], steps: list[dict[str, Any]], usage: dict[str,
                 "error": step["error"],
                 "deliveries": step["deliveries"],
                 "applied": step["applied"],
+                "llm_calls": step["llm_calls"],
                 "worker": step["worker"],
             }
             for step in steps

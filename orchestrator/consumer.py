@@ -48,9 +48,7 @@ class Agent:
     def run(self) -> None:
         signal.signal(signal.SIGTERM, self._stop)
         signal.signal(signal.SIGINT, self._stop)
-        self.db.open()
-        self.db.migrate()
-        self.queues.ensure_groups()
+        self.db.open()  # the schema and the consumer groups exist: `python -m orchestrator` checked them (preflight)
         threading.Thread(target=self._beat, name="heartbeat", daemon=True).start()
         threading.Thread(target=self.models.warm_up, args=(self.settings.provider,), daemon=True).start()
         log.info("%s serves %s", self.name, ", ".join(self.roles))

@@ -53,81 +53,58 @@ class Models:
 
     def structured(self, provider: str, model: str, system: str, prompt: str, schema: dict[str, Any]) -> Answer:
         """A JSON answer: OpenAI's json_schema response format; an Anthropic tool the model must call."""
-        client = self._client(provider)
-        if provider == "openai":
-            response_format = {"type": "json_schema", "json_schema": {"name": "plan", "schema": schema, "strict": True}}
-            return self._call(
-                provider,
-                model,
-                lambda: client.chat.completions.create(
-                    model=model,
-                    messages=_openai_messages(system, prompt),
-                    response_format=response_format,
-                ),
-                _openai_result,
-            )
+        response_format = {"type": "json_schema", "json_schema": {"name": "plan", "schema": schema, "strict": True}}
         tool = {"name": "submit_plan", "description": "Submit the plan.", "input_schema": schema}
-        return self._call(
+        return self._ask(
             provider,
             model,
-            lambda: client.messages.create(
-                model=model,
-                system=system,
-                max_tokens=MAX_TOKENS,
-                messages=[{"role": "user", "content": prompt}],
-                tools=[tool],
-                tool_choice={"type": "tool", "name": "submit_plan"},
-            ),
-            _anthropic_result,
+            system,
+            prompt,
+            openai_options={"response_format": response_format},
+            anthropic_options={"tools": [tool], "tool_choice": {"type": "tool", "name": "submit_plan"}},
         )
 
     def text(self, provider: str, model: str, system: str, prompt: str) -> Answer:
-        client = self._client(provider)
-        if provider == "openai":
-            return self._call(
-                provider,
-                model,
-                lambda: client.chat.completions.create(model=model, messages=_openai_messages(system, prompt)),
-                _openai_result,
-            )
-        return self._call(
-            provider,
-            model,
-            lambda: client.messages.create(
-                model=model,
-                system=system,
-                max_tokens=MAX_TOKENS,
-                messages=[{"role": "user", "content": prompt}],
-            ),
-            _anthropic_result,
-        )
+        return self._ask(provider, model, system, prompt)
 
     def streamed_text(self, provider: str, model: str, system: str, prompt: str) -> Answer:
         """A streamed answer, read whole; a stream that ends without its finish reason is a failure."""
+        return self._ask(provider, model, system, prompt, stream=True)
+
+    def _ask(
+        self,
+        provider: str,
+        model: str,
+        system: str,
+        prompt: str,
+        *,
+        stream: bool = False,
+        openai_options: dict[str, Any] | None = None,
+        anthropic_options: dict[str, Any] | None = None,
+    ) -> Answer:
         client = self._client(provider)
         if provider == "openai":
+            options = dict(openai_options or {})
+            if stream:
+                options.update(stream=True, stream_options={"include_usage": True})
+            messages = _openai_messages(system, prompt)
             return self._call(
                 provider,
                 model,
-                lambda: client.chat.completions.create(
-                    model=model,
-                    messages=_openai_messages(system, prompt),
-                    stream=True,
-                    stream_options={"include_usage": True},
-                ),
-                _openai_stream_result,
+                lambda: client.chat.completions.create(model=model, messages=messages, **options),
+                _openai_stream_result if stream else _openai_result,
             )
+        options = dict(anthropic_options or {})
+        if stream:
+            options.update(stream=True)
+        messages = [{"role": "user", "content": prompt}]
         return self._call(
             provider,
             model,
             lambda: client.messages.create(
-                model=model,
-                system=system,
-                max_tokens=MAX_TOKENS,
-                messages=[{"role": "user", "content": prompt}],
-                stream=True,
+                model=model, system=system, max_tokens=MAX_TOKENS, messages=messages, **options
             ),
-            _anthropic_stream_result,
+            _anthropic_stream_result if stream else _anthropic_result,
         )
 
     def _client(self, provider: str) -> Any:

@@ -108,7 +108,8 @@ def get_run(db: psycopg.Connection, run_id: str, *, lock: bool = False) -> dict[
 def get_steps(db: psycopg.Connection, run_id: str) -> list[dict[str, Any]]:
     return db.execute(
         "SELECT s.*, (SELECT count(*) FROM step_effects e WHERE e.run_id = s.run_id AND e.step_no = s.step_no) "
-        "AS applied FROM steps s WHERE s.run_id = %s ORDER BY s.step_no",
+        "AS applied, (SELECT count(*) FROM llm_calls c WHERE c.run_id = s.run_id AND c.purpose = 'step:' || s.step_no) "
+        "AS llm_calls FROM steps s WHERE s.run_id = %s ORDER BY s.step_no",
         (run_id,),
     ).fetchall()
 
@@ -189,15 +190,25 @@ def mark_published(db: psycopg.Connection, ids: list[int]) -> None:
 
 
 def expire_deadlines(db: psycopg.Connection) -> list[dict[str, Any]]:
-    """Fails every unfinished run past its deadline, naming the deadline and where the run was."""
-    expired = db.execute(
+    """Fails every unfinished run past its deadline (100 at a time), naming the deadline and where the run was."""
+    return _fail_late_runs(db, "ORDER BY deadline_at LIMIT 100")
+
+
+def expire_run_if_late(db: psycopg.Connection, run: dict[str, Any]) -> bool:
+    """Fails `run` if its deadline has passed; True when it did."""
+    return bool(_fail_late_runs(db, "AND id = %s", (run["id"],)))
+
+
+def _fail_late_runs(db: psycopg.Connection, narrowing: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
+    late = db.execute(
         "SELECT id, status, extract(epoch FROM deadline_at - created_at) AS deadline_s FROM runs "
-        "WHERE finished_at IS NULL AND deadline_at < now() ORDER BY deadline_at LIMIT 100 FOR UPDATE SKIP LOCKED"
+        f"WHERE finished_at IS NULL AND deadline_at < now() {narrowing} FOR UPDATE SKIP LOCKED",
+        params,
     ).fetchall()
-    for run in expired:
+    for run in late:
         reason = f"the run's deadline of {float(run['deadline_s']):g} s passed while it was {run['status']}"
         finish_run(db, run["id"], "failed", error=reason)
-    return expired
+    return late
 
 
 def statuses(db: psycopg.Connection, recent_s: float) -> dict[str, str]:
@@ -224,16 +235,3 @@ def outstanding_work(db: psycopg.Connection) -> list[tuple[str, dict[str, Any]]]
             ).fetchall()
             work.extend(("steps", {"run_id": run_id, "step_no": row["step_no"]}) for row in open_steps)
     return work
-
-
-def expire_run_if_late(db: psycopg.Connection, run: dict[str, Any]) -> bool:
-    """Fails `run` if its deadline has passed; True when it did."""
-    late = db.execute(
-        "SELECT extract(epoch FROM deadline_at - created_at) AS deadline_s FROM runs "
-        "WHERE id = %s AND deadline_at < now() AND finished_at IS NULL",
-        (run["id"],),
-    ).fetchone()
-    if late is None:
-        return False
-    reason = f"the run's deadline of {float(late['deadline_s']):g} s passed while it was {run['status']}"
-    return finish_run(db, run["id"], "failed", error=reason)

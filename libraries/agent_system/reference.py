@@ -109,9 +109,8 @@ class ReferenceAdapter(AgentSystemAdapter):
 
     def run(self, run_id: str) -> RunView:
         view = self._request("GET", f"/runs/{run_id}")
-        calls = self._llm_calls_per_step(run_id)
         steps = tuple(
-            StepView(s["step_no"], s["status"], s["applied"], calls.get(s["step_no"], 0), s["deliveries"], s["error"])
+            StepView(s["step_no"], s["status"], s["applied"], s["llm_calls"], s["deliveries"], s["error"])
             for s in view["steps"]
         )
         return RunView(
@@ -139,8 +138,8 @@ class ReferenceAdapter(AgentSystemAdapter):
     # -- workers ----------------------------------------------------------------------------------
 
     def workers(self) -> list[dict[str, Any]]:
-        live = self.health()["workers"]["names"]
-        keys = [f"{self.config.key_prefix}worker:{name}" for name in live]
+        """The agents whose heartbeat key has not expired (the same keys ``/health`` counts)."""
+        keys = list(self._redis.scan_iter(match=f"{self.config.key_prefix}worker:*", count=500))
         return [json.loads(value) for value in self._redis.mget(keys) if value] if keys else []
 
     def kill_worker(self, name: str | None = None) -> str:
@@ -183,14 +182,6 @@ class ReferenceAdapter(AgentSystemAdapter):
 
     def stored_statuses(self) -> dict[str, str]:
         return {str(row["id"]): row["status"] for row in self._db.execute("SELECT id, status FROM runs")}
-
-    def _llm_calls_per_step(self, run_id: str) -> dict[int, int]:
-        rows = self._db.execute(
-            "SELECT purpose, count(*) AS n FROM llm_calls WHERE run_id = %s AND purpose LIKE 'step:%%' "
-            "GROUP BY purpose",
-            (run_id,),
-        )
-        return {int(row["purpose"].split(":")[1]): row["n"] for row in rows}
 
     # -- plumbing ---------------------------------------------------------------------------------
 

@@ -186,11 +186,7 @@ def start_llm_emulator(run_dir: Path) -> Server:
         return [sys.executable, "-c", "from llmock.cli import app; app()", *serve]
 
     def healthy(port: int) -> bool:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1) as response:
-                return response.status == 200
-        except OSError:
-            return False
+        return _answers_http(f"http://127.0.0.1:{port}/health")
 
     process, port = _start("llm", run_dir, command, healthy)
     return Server("llm", f"http://127.0.0.1:{port}", process)
@@ -211,14 +207,19 @@ def start_fault_proxy(run_dir: Path) -> Server:
         return [sys.executable, "-c", program, "--host", "127.0.0.1", "--port", str(port)]
 
     def healthy(port: int) -> bool:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/version", timeout=1) as response:
-                return response.status == 200
-        except OSError:
-            return False
+        return _answers_http(f"http://127.0.0.1:{port}/version")
 
     process, port = _start("faults", run_dir, command, healthy)
     return Server("faults", f"http://127.0.0.1:{port}", process)
+
+
+def _answers_http(url: str) -> bool:
+    """True when ``url`` answers 200 within a second."""
+    try:
+        with urllib.request.urlopen(url, timeout=1) as response:
+            return response.status == 200
+    except OSError:
+        return False
 
 
 STARTERS: dict[str, Callable[[Path], Server]] = {

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from operator import attrgetter
 from typing import Any
 
 from assertionengine import AssertionOperator, verify_assertion
@@ -156,7 +158,9 @@ class RunKeywords(LibraryComponent):
         Example:
         | `Get Agent Run Status`    ${run}    ==    succeeded
         """
-        return self._get(run, "status", "Status", assertion_operator, assertion_expected, message, retry_timeout)
+        return self._get(
+            run, attrgetter("status"), "Status", assertion_operator, assertion_expected, message, retry_timeout
+        )
 
     @keyword("Get Agent Run Result")
     def get_agent_run_result(
@@ -171,7 +175,7 @@ class RunKeywords(LibraryComponent):
         Example:
         | `Get Agent Run Result`    ${run}    contains    Paris
         """
-        return self._get(run, "result", "Result", assertion_operator, assertion_expected, message)
+        return self._get(run, attrgetter("result"), "Result", assertion_operator, assertion_expected, message)
 
     @keyword("Get Agent Run Error")
     def get_agent_run_error(
@@ -186,7 +190,7 @@ class RunKeywords(LibraryComponent):
         Example:
         | `Get Agent Run Error`    ${run}    contains    400 Bad Request
         """
-        return self._get(run, "error", "Error", assertion_operator, assertion_expected, message)
+        return self._get(run, attrgetter("error"), "Error", assertion_operator, assertion_expected, message)
 
     @keyword("Get Agent Run Cost")
     def get_agent_run_cost(
@@ -202,7 +206,7 @@ class RunKeywords(LibraryComponent):
         | `Get Agent Run Cost`    ${run}    >    0
         """
         expected = None if assertion_expected is None else float(assertion_expected)
-        return self._get(run, "cost_usd", "Cost (USD)", assertion_operator, expected, message)
+        return self._get(run, attrgetter("cost_usd"), "Cost (USD)", assertion_operator, expected, message)
 
     @keyword("Get Agent Run Tokens")
     def get_agent_run_tokens(
@@ -217,11 +221,8 @@ class RunKeywords(LibraryComponent):
         Example:
         | `Get Agent Run Tokens`    ${run}    >    0
         """
-        view = self.run_view(run)
-        tokens = view.input_tokens + view.output_tokens
-        logger.info(f"Run {run}: {view.input_tokens} input and {view.output_tokens} output tokens.")
         expected = None if assertion_expected is None else int(assertion_expected)
-        return verify_assertion(tokens, assertion_operator, expected, "Tokens", message)
+        return self._get(run, _tokens, "Tokens", assertion_operator, expected, message)
 
     @keyword("Get Agent Run Step Count")
     def get_agent_run_step_count(
@@ -237,12 +238,20 @@ class RunKeywords(LibraryComponent):
         | `Get Agent Run Step Count`    ${run}    ==    3
         """
         expected = None if assertion_expected is None else int(assertion_expected)
-        count = len(self.run_view(run).steps)
-        return verify_assertion(count, assertion_operator, expected, "Steps", message)
+        return self._get(run, lambda view: len(view.steps), "Steps", assertion_operator, expected, message)
 
-    def _get(self, run: str, field: str, label: str, operator, expected, message, retry_timeout=None) -> Any:
+    def _get(
+        self,
+        run: str,
+        value_of: Callable[[RunView], Any],
+        label: str,
+        operator: AssertionOperator | None,
+        expected: Any,
+        message: str | None,
+        retry_timeout: timedelta | None = None,
+    ) -> Any:
         def attempt() -> Any:
-            value = getattr(self.run_view(run), field)
+            value = value_of(self.run_view(run))
             logger.info(f"Run {run} {label.lower()}: {value}")
             return verify_assertion(value, operator, expected, f"{label} of run {run}", message)
 
@@ -291,3 +300,8 @@ class RunKeywords(LibraryComponent):
                 "keywords/agent_system.resource (or keywords/llm.resource) in this suite."
             ) from None
         return scoped_model(model, llm.state.scope)
+
+
+def _tokens(view: RunView) -> int:
+    """Input plus output tokens."""
+    return view.input_tokens + view.output_tokens
