@@ -11,6 +11,7 @@ from typing import Any
 
 from robot.api import logger
 
+from libraries.common import ConnectionStore
 from libraries.services import runtime
 from libraries.summary import facts
 
@@ -75,8 +76,13 @@ class LLMState:
     budget_usd: float
     llm_mode: str
     ledger_file: str | None = None
-    connections: dict[str, Connection] = field(default_factory=dict)
-    current: str | None = None
+    connections: ConnectionStore[Connection] = field(
+        default_factory=lambda: ConnectionStore(
+            "No LLM connection '{alias}' (open: {open}): call Connect To LLM first, or pass an open alias.",
+            "LLM connection '{alias}' is replaced by a new one.",
+            error=LLMConfigurationError,
+        )
+    )
     last: CallRecord | None = None
     test_calls: list[CallRecord] = field(default_factory=list)
     cassette: Cassette | None = None
@@ -97,8 +103,7 @@ class LLMState:
     # -- connections ------------------------------------------------------------------------------
 
     def connect(self, alias: str, settings: Resolved, timeout: timedelta, max_retries: int) -> Connection:
-        if alias in self.connections:
-            logger.warn(f"LLM connection '{alias}' is replaced by a new one.")
+        """Opens ``alias`` (closing an open one of that name) and makes it the current connection."""
         options = {
             "api_key": settings.api_key,
             "base_url": settings.base_url,
@@ -106,24 +111,14 @@ class LLMState:
             "max_retries": max_retries,
         }
         connection = Connection(alias, settings, options)
-        self.connections[alias] = connection
-        self.current = alias
+        self.connections.register(connection, alias)
         return connection
 
     def connection(self, alias: str | None) -> Connection:
-        name = alias or self.current or "default"
-        if name not in self.connections:
-            known = ", ".join(self.connections) or "none"
-            raise LLMConfigurationError(
-                f"No LLM connection '{name}' (open: {known}): call Connect To LLM first, or pass an open alias."
-            )
-        return self.connections[name]
+        return self.connections.get_connection(alias)
 
     def close_all(self) -> None:
-        for connection in self.connections.values():
-            connection.close()
-        self.connections.clear()
-        self.current = None
+        self.connections.close_all()
 
     def emulator(self) -> EmulatorControl:
         url = runtime.endpoints().llm_emulator_url
@@ -135,7 +130,7 @@ class LLMState:
         return EmulatorControl(url)
 
     def keys(self) -> list[str]:
-        return [c.settings.api_key for c in self.connections.values()]
+        return [c.settings.api_key for c in self.connections]
 
     # -- spend --------------------------------------------------------------------------------------
 

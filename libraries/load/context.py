@@ -33,7 +33,8 @@ def normalise(name: str) -> str:
 def build(name: str, *, timeout: timedelta, alias: str | None, goal: str, provider: str) -> Any:
     scenario = normalise(name)
     if scenario == "redis set get":
-        connection = _library(REDIS_LIBRARY, "keywords/redis.resource", "Open Redis Suite").connections.get(alias)
+        redis_library = _library(REDIS_LIBRARY, "keywords/redis.resource", "Open Redis Suite")
+        connection = redis_library.connections.get_connection(alias)
         return RedisSetGet(connection.client, connection.prefix, timeout_s=timeout.total_seconds())
     if scenario == "postgres insert select":
         return PostgresInsertSelect(suite_session(statement_timeout=timeout, connect_timeout=CONNECT_TIMEOUT))

@@ -42,7 +42,7 @@ class LibraryComponent:
         self.library = library
 
     def connection(self, alias: str | None) -> RedisConnection:
-        return self.library.connections.get(alias)
+        return self.library.connections.get_connection(alias)
 
     def retry_seconds(self, retry_timeout: timedelta | None) -> float:
         return seconds_or(retry_timeout, self.library.retry_timeout)

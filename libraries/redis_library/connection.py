@@ -1,4 +1,4 @@
-"""One open Redis connection per alias, and the store that keeps them."""
+"""One open Redis connection per alias (``libraries.common.ConnectionStore`` keeps them)."""
 
 from __future__ import annotations
 
@@ -119,40 +119,3 @@ class RedisConnection:
             self.subscriber.close()
         self.client.close()
         self.client.connection_pool.disconnect()
-
-
-class ConnectionStore:
-    def __init__(self) -> None:
-        self._connections: dict[str, RedisConnection] = {}
-        self.current = DEFAULT_ALIAS
-
-    def get(self, alias: str | None) -> RedisConnection:
-        name = alias or self.current
-        try:
-            return self._connections[name]
-        except KeyError:
-            known = ", ".join(sorted(self._connections)) or "none"
-            raise RedisLibraryError(
-                f"No Redis connection with alias '{name}' (open: {known}). Run Connect To Redis first."
-            ) from None
-
-    def add(self, connection: RedisConnection) -> None:
-        old = self._connections.pop(connection.alias, None)
-        if old is not None:
-            logger.warn(f"Redis connection alias '{connection.alias}' was open; it was closed and replaced.")
-            old.close()
-        self._connections[connection.alias] = connection
-
-    def switch(self, alias: str) -> str:
-        self.get(alias)
-        previous, self.current = self.current, alias
-        return previous
-
-    def remove(self, alias: str | None) -> RedisConnection | None:
-        connection = self._connections.pop(alias or self.current, None)
-        if connection is not None:
-            connection.close()
-        return connection
-
-    def aliases(self) -> list[str]:
-        return list(self._connections)

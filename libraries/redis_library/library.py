@@ -4,9 +4,10 @@ from datetime import timedelta
 
 from robotlibcore import DynamicCore
 
-from libraries.common import renamed_argument, seconds
+from libraries.common import ConnectionStore, renamed_argument, seconds
 
-from .connection import ConnectionStore
+from .connection import DEFAULT_ALIAS, RedisConnection
+from .errors import RedisLibraryError
 from .keywords.atomicity import AtomicityKeywords
 from .keywords.connections import ConnectionKeywords
 from .keywords.hashes import HashKeywords
@@ -104,7 +105,14 @@ class RedisLibrary(DynamicCore):
         self.socket_connect_timeout = seconds(socket_connect_timeout)
         self.max_retries = renamed_argument("RedisLibrary import", "retries", retries, "max_retries", max_retries)
         self.retry_timeout = seconds(retry_timeout)
-        self.connections = ConnectionStore()
+        self.connections: ConnectionStore[RedisConnection] = ConnectionStore(
+            "No Redis connection with alias '{alias}' (open: {open}). Run Connect To Redis first.",
+            "Redis connection alias '{alias}' was open; it was closed and replaced.",
+            error=RedisLibraryError,
+            default_alias=DEFAULT_ALIAS,
+            switch_to_new=False,
+            sort_open=True,
+        )
         components = [
             ConnectionKeywords(self),
             StringKeywords(self),

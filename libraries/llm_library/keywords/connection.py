@@ -70,10 +70,10 @@ class ConnectionKeywords(LibraryComponent):
         Example:
         | ${previous} = | Switch LLM | judge |
         """
-        self.state.connection(alias)
-        previous, self.state.current = self.state.current, alias
+        previous = self.state.connections.current_alias
+        self.state.connections.switch(alias)
         logger.info(f"Current LLM connection is '{alias}'.")
-        return previous or ""
+        return previous
 
     @keyword("Disconnect From All LLMs")
     def disconnect_from_all_llms(self) -> None:

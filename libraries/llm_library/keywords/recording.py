@@ -59,7 +59,7 @@ class RecordingKeywords(LibraryComponent):
         text = path.read_text(encoding="utf-8")
         leaks = [
             f"the key of connection '{c.alias}'"
-            for c in self.state.connections.values()
+            for c in self.state.connections
             if c.settings.api_key != EMULATOR_KEY and c.settings.api_key in text
         ]
         leaks += [f"header '{h}'" for h in REQUEST_SECRET_HEADERS if re.search(rf"^\s*{h}:", text, re.M | re.I)]

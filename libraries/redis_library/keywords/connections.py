@@ -112,7 +112,7 @@ class ConnectionKeywords(LibraryComponent):
             alias or DEFAULT_ALIAS, client, runtime.mask_url(url), options["socket_timeout"], prefix
         )
         version = self._check(connection)
-        self.library.connections.add(connection)
+        self.library.connections.register(connection, connection.alias)
         namespace = f"'{prefix}'" if prefix is not None else f"the suite namespace (now '{connection.prefix}')"
         connection.log("CONNECT", detail=f" {connection.display_url}: Redis {version}, keys prefixed with {namespace}")
         return version
@@ -143,7 +143,10 @@ class ConnectionKeywords(LibraryComponent):
         | ${previous} = | `Switch Redis Connection` | observer |
         | `Switch Redis Connection` | ${previous} |
         """
-        return self.library.connections.switch(alias)
+        store = self.library.connections
+        previous = store.current_alias
+        store.switch(alias)
+        return previous
 
     @keyword
     def disconnect_from_redis(self, *, alias: str | None = None) -> None:
@@ -152,7 +155,7 @@ class ConnectionKeywords(LibraryComponent):
         Example:
         | `Disconnect From Redis` | alias=observer |
         """
-        closed = self.library.connections.remove(alias)
+        closed = self.library.connections.close(alias)
         if closed is not None:
             closed.log("DISCONNECT")
 
@@ -166,10 +169,10 @@ class ConnectionKeywords(LibraryComponent):
         store = self.library.connections
         for alias in store.aliases():
             try:
-                store.remove(alias)
+                store.close(alias)
             except Exception as error:  # a teardown must go on closing the others
                 logger.warn(f"Closing Redis connection '{alias}' failed: {error}")
-        store.current = DEFAULT_ALIAS
+        store.empty_cache()
 
     @keyword
     def get_redis_key_prefix(self, *, alias: str | None = None) -> str:
