@@ -30,13 +30,14 @@ class RunSummary:
     def end_keyword(self, data: Any, result: Any) -> None:
         suite = result.parent
         if result.type == "SETUP" and getattr(suite, "parent", False) is None and not _dry_run():
-            self._services = services.describe()
+            self._services = services.describe_servers()
 
     def end_suite(self, data: Any, result: Any) -> None:
         if result.parent is not None:
             return
-        if self._services:
-            result.metadata[services.METADATA_NAME] = services.as_metadata(self._services)
+        described = {**(self._services or {}), **services.describe_llm()}
+        if described:
+            result.metadata[services.METADATA_NAME] = services.as_metadata(described)
         builtin = BuiltIn()
         if builtin.get_variable_value("${PABOTLIBURI}") is None and not _dry_run():
             write_summary(result, builtin.get_variable_value("${OUTPUT DIR}"))

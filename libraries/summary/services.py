@@ -5,26 +5,40 @@ Only names and versions are reported: never a URL, a host or a key.
 
 from __future__ import annotations
 
+import sys
 from importlib.metadata import PackageNotFoundError, version
 
 METADATA_NAME = "Services"
 CONNECT_TIMEOUT_S = 5
 
 
-def describe() -> dict[str, str]:
-    """Asks the run's servers for their versions; a server that does not answer is reported as such."""
+def describe_servers() -> dict[str, str]:
+    """Asks the servers this process uses for their versions; a server that does not answer is reported as such.
+
+    A server the process does not use is left out: the summary of a merged run shows what any process used.
+    """
     from libraries.services import runtime
 
     described: dict[str, str] = {}
     try:
         endpoints = runtime.endpoints()
     except runtime.ServicesNotReady:
-        endpoints = None
-    if endpoints is not None:
-        origin = {name: "embedded" if name in endpoints.embedded else "configured" for name in ("postgres", "redis")}
-        described["PostgreSQL"] = f"{_asked(_postgres_version, endpoints.database_url)} ({origin['postgres']})"
-        described["Redis"] = f"{_asked(_redis_version, endpoints.redis_url)} ({origin['redis']})"
-    described["LLM endpoint"] = llm_endpoint()
+        return described
+    for name, label, url, query in (
+        ("postgres", "PostgreSQL", endpoints.database_url, _postgres_version),
+        ("redis", "Redis", endpoints.redis_url, _redis_version),
+    ):
+        if url:
+            origin = "embedded" if name in endpoints.embedded else "configured"
+            described[label] = f"{_asked(query, url)} ({origin})"
+    return described
+
+
+def describe_llm() -> dict[str, str]:
+    """The LLM endpoint and SDK versions, when this process loaded the LLM library (else nothing, and no import)."""
+    if "libraries.llm_library" not in sys.modules:
+        return {}
+    described = {"LLM endpoint": llm_endpoint()}
     for sdk in ("openai", "anthropic"):
         described[f"{sdk} SDK"] = _package_version(sdk)
     return described

@@ -12,6 +12,7 @@ BIN = Path(sys.executable).parent
 INIT = """\
 *** Settings ***
 Library           libraries.summary.RunSummary
+Library           libraries.llm_library.LLMLibrary
 Suite Setup       No Operation
 """
 
@@ -107,3 +108,10 @@ def test_an_unreadable_output_exits_252(tmp_path):
 
 def _elapsed(summary: dict) -> dict:
     return {"elapsed_s": summary["totals"]["elapsed_s"]}
+
+
+def test_a_process_that_never_loaded_the_llm_library_reports_no_llm_endpoint(monkeypatch):
+    from libraries.summary import services
+
+    monkeypatch.delitem(sys.modules, "libraries.llm_library", raising=False)
+    assert services.describe_llm() == {}
