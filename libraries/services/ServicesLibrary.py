@@ -11,7 +11,7 @@ from robot.libraries.BuiltIn import BuiltIn
 
 from . import runtime
 from .embedded import StartupError
-from .lifecycle import Run, endpoints_for, join_run, start_run, stop_run
+from .lifecycle import Run, add_services, endpoints_for, join_run, start_run, stop_run
 from .namespaces import NamespaceStore, namespace_for
 from .processes import ProcessId, children_running
 from .reachability import require_reachable
@@ -29,6 +29,8 @@ from .settings import (
 __all__ = ["ServicesLibrary"]
 
 _PABOT_RUN_KEY = "agent-services-qa-run"
+_PABOT_SWEPT_KEY = "agent-services-qa-swept"
+_SWEPT_SERVICES = ("postgres", "redis")
 
 
 @library(scope="GLOBAL", auto_keywords=False, listener="SELF")
@@ -60,9 +62,12 @@ class ServicesLibrary:
 
     = pabot =
 
-    All pabot processes share one set of servers: the first process starts them under a PabotLib lock, the others
-    join, and the last one stops them once every other process has ended (PabotLib's ``Run On Last Process``).
-    If that process dies, the supervisor stops the servers when ``pabot`` itself ends.
+    All pabot processes share one run, and each uses only what its own suites import, as ``robot`` would: the first
+    process starts the servers it needs under a PabotLib lock; a later one joins, and under the same lock starts
+    what it needs and the run does not have yet (a supervisor of its own, watched the same way). So ``pabot
+    --include redis suites/`` starts Redis alone, and a whole run ends up with one server of each service its
+    processes used. The last process stops them all once every other process has ended (PabotLib's ``Run On Last
+    Process``). If that process dies, the supervisors stop the servers when ``pabot`` itself ends.
 
     %TOC%
     """
@@ -87,7 +92,7 @@ class ServicesLibrary:
         """
         if self._run is not None:
             return
-        used = set(ALL_SERVICES) if _pabot_uri() or self._selected is None else self._selected
+        used = set(ALL_SERVICES) if self._selected is None else self._selected
         database_url = setting("DATABASE_URL") if "postgres" in used else None
         redis_url = setting("REDIS_URL") if "redis" in used else None
         max_age = namespace_max_age()
@@ -97,8 +102,8 @@ class ServicesLibrary:
         toxiproxy_url = setting("TOXIPROXY_URL") if "faults" in used else None
         needed = [service for service in embedded_services_needed() if service in used]
         needed += ["faults"] if "faults" in used and not toxiproxy_url else []
-        self._run, first_process = self._start_or_join(needed)
-        endpoints = endpoints_for(self._run, database_url, redis_url, toxiproxy_url=toxiproxy_url)
+        self._run, to_sweep = self._start_or_join(needed, [name for name in _SWEPT_SERVICES if name in used])
+        endpoints = endpoints_for(self._run, database_url, redis_url, toxiproxy_url=toxiproxy_url, used=used)
         runtime.activate(endpoints)
         self._store = NamespaceStore(endpoints.database_url, endpoints.redis_url)
         logger.info(
@@ -107,8 +112,15 @@ class ServicesLibrary:
             f"LLM emulator {endpoints.llm_emulator_url or 'not needed'}"
             + (f", fault proxy {mask_url(endpoints.fault_proxy_url)}" if endpoints.fault_proxy_url else "")
         )
-        if first_process:
-            swept = self._store.sweep(max_age)
+        if to_sweep:
+            janitor = NamespaceStore(
+                endpoints.database_url if "postgres" in to_sweep else "",
+                endpoints.redis_url if "redis" in to_sweep else "",
+            )
+            try:
+                swept = janitor.sweep(max_age)
+            finally:
+                janitor.close()
             if swept:
                 logger.info(f"Janitor dropped {len(swept)} namespace(s) of dead runs: {', '.join(swept)}")
 
@@ -196,10 +208,15 @@ class ServicesLibrary:
         if not _pabot_uri():
             self.stop_run_services()
 
-    def _start_or_join(self, needed: list[str]) -> tuple[Run, bool]:
+    def _start_or_join(self, needed: list[str], used: list[str]) -> tuple[Run, list[str]]:
+        """The run, and which of the `used` servers (PostgreSQL, Redis) this process sweeps of dead runs' namespaces.
+
+        Under pabot the first process starts the run with what it needs; a later one adds what the run lacks. Each
+        server is swept by the first process that uses it.
+        """
         uri = _pabot_uri()
         if not uri:
-            return start_run(needed, ProcessId.of(os.getpid())), True
+            return start_run(needed, ProcessId.of(os.getpid())), used
         from pabot.pabotlib import PabotLib
 
         pabot = PabotLib()
@@ -209,15 +226,20 @@ class ServicesLibrary:
             if shared.startswith("FAILED:"):
                 raise StartupError(shared[len("FAILED:") :])
             if shared:
-                return join_run(Path(shared)), False
-            try:
-                pabot_main = os.getppid()
-                run = start_run(needed, ProcessId.of(pabot_main), children_running(pabot_main, "pabot.pabotlib"))
-            except Exception as error:
-                pabot.set_parallel_value_for_key(_PABOT_RUN_KEY, f"FAILED:{error}")
-                raise
-            pabot.set_parallel_value_for_key(_PABOT_RUN_KEY, str(run.run_dir))
-            return run, True
+                run = join_run(Path(shared))
+                missing = [service for service in needed if service not in run.urls]
+                run = add_services(run, missing) if missing else run
+            else:
+                try:
+                    pabot_main = os.getppid()
+                    run = start_run(needed, ProcessId.of(pabot_main), children_running(pabot_main, "pabot.pabotlib"))
+                except Exception as error:
+                    pabot.set_parallel_value_for_key(_PABOT_RUN_KEY, f"FAILED:{error}")
+                    raise
+                pabot.set_parallel_value_for_key(_PABOT_RUN_KEY, str(run.run_dir))
+            swept = pabot.get_parallel_value_for_key(_PABOT_SWEPT_KEY).split(",")
+            pabot.set_parallel_value_for_key(_PABOT_SWEPT_KEY, ",".join(sorted({*swept, *used} - {""})))
+            return run, [service for service in used if service not in swept]
         finally:
             pabot.release_lock(_PABOT_RUN_KEY)
 

@@ -3,7 +3,7 @@
 A suite that imports (directly or through resource files) the PostgreSQL, Redis or LLM keywords uses that service;
 the agent-system, load and health keywords use all three; the fault keywords (`keywords/faults.resource`) use the
 fault proxy. A selection that imports none of them (suites calling `Open Suite Namespace` themselves) gets every
-service.
+service. Under pabot each process reads its own suites this way, and the run starts what any of its processes uses.
 """
 
 from __future__ import annotations

@@ -1,9 +1,14 @@
-"""The run's supervisor: owns the embedded servers and removes them when the run ends, however it ends.
+"""A supervisor of the run: owns embedded servers and removes them when the run ends, however it ends.
 
 Started detached by the first process of a run (`python -m libraries.services.supervisor`). It starts the requested
 servers as its own children (they die with it), reports their URLs once every one is healthy, and then waits for
 SIGTERM (a normal end of the run) or for the death of the run's owner process (`robot`, `pabot` or `pytest`, even
-after SIGKILL). Either way it stops the servers and deletes the run directory.
+after SIGKILL). Either way it stops its servers and deletes the run directory.
+
+A run may have several supervisors: a later pabot process that needs a service the run lacks starts one more
+(``--added``) for that service alone, watching the same owner. The first writes ``supervisor.pid``, ``servers.pids``
+and ``services.json``; an added one the same names with its pid (``services-<pid>.json``). Each removes its own files
+when it ends, and the last one to end deletes the run directory.
 """
 
 from __future__ import annotations
@@ -29,11 +34,38 @@ COMPANIONS_FILE = "companions.pids"
 """Processes of the run's runner (PabotLib's server) that nobody else stops when the owner is killed."""
 
 
+def part_file(name: str, part: str) -> str:
+    """The file `name` (``services.json``) of the run's first supervisor, or of the one added as `part`."""
+    stem, _, suffix = name.partition(".")
+    return f"{stem}-{part}.{suffix}" if part else name
+
+
+def part_files(run_dir: Path, name: str) -> list[Path]:
+    """The file `name` (``services.json``) of every supervisor of the run that has one, the first supervisor's first."""
+    stem, _, suffix = name.partition(".")
+    return [path for path in [run_dir / name, *sorted(run_dir.glob(f"{stem}-*.{suffix}"))] if path.is_file()]
+
+
+def live_supervisors(run_dir: Path) -> list[ProcessId]:
+    """The run's supervisors that are alive (their pid files are written whole, by a rename)."""
+    alive = []
+    for path in part_files(run_dir, SUPERVISOR_FILE):
+        try:
+            supervisor = ProcessId.parse(path.read_text())
+        except (OSError, ValueError):
+            continue  # removed by its supervisor while ending, or broken
+        if supervisor.is_alive():
+            alive.append(supervisor)
+    return alive
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _arguments(argv)
     run_dir = Path(args.run_dir)
     owner = ProcessId.parse(args.owner)
-    (run_dir / SUPERVISOR_FILE).write_text(str(ProcessId.of(os.getpid())))
+    part = str(os.getpid()) if args.added else ""
+    own_files = [run_dir / part_file(name, part) for name in (SUPERVISOR_FILE, SERVERS_FILE, SERVICES_FILE)]
+    _write_whole(run_dir / part_file(SUPERVISOR_FILE, part), str(ProcessId.of(os.getpid())))
     stop_reader = _stop_on_sigterm()
     keepers = [_ServerKeeper(name, run_dir) for name in args.services]
     try:
@@ -42,12 +74,14 @@ def main(argv: list[str] | None = None) -> int:
         for keeper in keepers:
             keeper.ready.wait()
         servers = [keeper.server for keeper in keepers if keeper.server is not None]
-        (run_dir / SERVERS_FILE).write_text("".join(f"{ProcessId.of(server.process.pid)}\n" for server in servers))
+        server_pids = "".join(f"{ProcessId.of(server.process.pid)}\n" for server in servers)
+        _write_whole(run_dir / part_file(SERVERS_FILE, part), server_pids)
         errors = [f"{keeper.service}: {keeper.error}" for keeper in keepers if keeper.error is not None]
         if errors:
             _report({"error": "; ".join(errors)})
             return 1
-        _write_private(run_dir / SERVICES_FILE, json.dumps({server.name: server.url for server in servers}))
+        urls = {server.name: server.url for server in servers}
+        _write_whole(run_dir / part_file(SERVICES_FILE, part), json.dumps(urls), mode=0o600)  # URLs are private
     except Exception as error:
         _report({"error": f"the service supervisor failed: {type(error).__name__}: {error}"})
         return 1
@@ -61,7 +95,11 @@ def main(argv: list[str] | None = None) -> int:
             keeper.stop.set()
         for keeper in keepers:
             keeper.join()
-        shutil.rmtree(run_dir, ignore_errors=True)
+        for path in own_files:
+            path.unlink(missing_ok=True)
+        # Own files first, then the look at the others: of supervisors ending together, the last to look removes.
+        if not live_supervisors(run_dir):
+            shutil.rmtree(run_dir, ignore_errors=True)
 
 
 class _ServerKeeper(threading.Thread):
@@ -99,6 +137,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--owner", required=True, help="pid:starttime of the process whose end ends the run")
     parser.add_argument("--run-dir", required=True)
     parser.add_argument("--services", type=lambda text: [name for name in text.split(",") if name], default=[])
+    parser.add_argument("--added", action="store_true", help="add the services to a run another supervisor started")
     return parser.parse_args(argv)
 
 
@@ -144,10 +183,13 @@ def _report(message: dict) -> None:
     os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
 
 
-def _write_private(path: Path, text: str) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+def _write_whole(path: Path, text: str, mode: int = 0o644) -> None:
+    """Write `text` under a temporary name, then rename: readers see the whole file or none."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
     with os.fdopen(fd, "w") as file:
         file.write(text)
+    os.replace(temporary, path)
 
 
 if __name__ == "__main__":

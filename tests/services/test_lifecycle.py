@@ -17,13 +17,15 @@ from libraries.services.embedded import StartupError
 from libraries.services.lifecycle import (
     OWNER_FILE,
     REPOSITORY_ROOT,
+    add_services,
+    join_run,
     runs_root,
     start_run,
     stop_run,
     sweep_dead_runs,
 )
 from libraries.services.processes import ProcessId
-from libraries.services.supervisor import SUPERVISOR_FILE
+from libraries.services.supervisor import SUPERVISOR_FILE, live_supervisors
 
 from .helpers import processes_of_run, wait_until
 
@@ -41,11 +43,61 @@ def test_embedded_servers_answer_and_are_removed_on_stop(owner):
     assert not run.run_dir.exists()
 
 
-def test_servers_stop_when_the_owner_is_killed():
+def test_services_added_to_a_run_answer_and_stop_with_it(owner):
+    run = start_run(["redis"], owner)
+    added = add_services(run, ["postgres"])
+
+    assert set(added.urls) == {"redis", "postgres"} and added.urls["redis"] == run.urls["redis"]
+    assert join_run(run.run_dir) == added
+    assert len(live_supervisors(run.run_dir)) == 2
+    with psycopg.connect(added.urls["postgres"], connect_timeout=5) as connection:
+        assert connection.execute("SELECT 1").fetchone() == (1,)
+
+    stop_run(run)
+
+    assert processes_of_run(run.run_id) == []
+    assert not run.run_dir.exists()
+
+
+def test_an_addition_that_fails_leaves_the_run_as_it_was(owner):
+    run = start_run(["redis"], owner)
+    files = sorted(path.name for path in run.run_dir.iterdir())
+    try:
+        with pytest.raises(StartupError, match="no-such-service"):
+            add_services(run, ["no-such-service"])
+
+        assert join_run(run.run_dir) == run
+        assert sorted(path.name for path in run.run_dir.iterdir()) == files
+        assert redis.Redis.from_url(run.urls["redis"], socket_timeout=5).ping()
+    finally:
+        stop_run(run)
+    assert not run.run_dir.exists()
+
+
+def test_a_run_with_one_live_supervisor_left_is_not_swept(owner):
+    run = start_run(["redis"], owner)
+    added = add_services(run, ["postgres"])
+    first = ProcessId.parse((run.run_dir / SUPERVISOR_FILE).read_text())
+    try:
+        os.kill(first.pid, signal.SIGKILL)
+        assert wait_until(lambda: not first.is_alive(), timeout=10)
+
+        assert run.run_id not in sweep_dead_runs()
+        with psycopg.connect(added.urls["postgres"], connect_timeout=5) as connection:
+            assert connection.execute("SELECT 1").fetchone() == (1,)
+    finally:
+        stop_run(run)
+    assert processes_of_run(run.run_id) == []
+    assert not run.run_dir.exists()
+
+
+@pytest.mark.parametrize("added", [[], ["postgres"]], ids=["one supervisor", "an added supervisor"])
+def test_servers_stop_when_the_owner_is_killed(added):
     starter = (
-        "import os, sys; from libraries.services.lifecycle import start_run;"
+        "import os, sys; from libraries.services.lifecycle import add_services, start_run;"
         "from libraries.services.processes import ProcessId;"
-        "run = start_run(['postgres', 'redis'], ProcessId.of(os.getpid())); print(run.run_id, flush=True);"
+        f"run = start_run(['redis'] if {added} else ['postgres', 'redis'], ProcessId.of(os.getpid()));"
+        f"run = add_services(run, {added}) if {added} else run; print(run.run_id, flush=True);"
         "sys.stdin.read()"
     )
     owner = subprocess.Popen(

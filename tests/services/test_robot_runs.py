@@ -14,10 +14,10 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from libraries.services.lifecycle import REPOSITORY_ROOT, runs_root
+from libraries.services.lifecycle import REPOSITORY_ROOT, join_run, runs_root
 from libraries.services.namespaces import OWNER_KEY_PREFIX, SCHEMA_PREFIX, connect_redis
 from libraries.services.processes import ProcessId, children_running
-from libraries.services.supervisor import SERVICES_FILE
+from libraries.services.supervisor import SERVICES_FILE, live_supervisors, part_files
 
 from .helpers import (
     HERE,
@@ -111,14 +111,14 @@ def _without_llm_keys() -> dict[str, str]:
     return {name: "" for name in ("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_BASE_URL")}
 
 
-@pytest.mark.parametrize(
-    ("area", "started", "not_started"),
-    [
-        ("redis", ["Redis redis://"], ["PostgreSQL not used", "LLM emulator not needed"]),
-        ("postgres", ["PostgreSQL postgresql://"], ["Redis not used", "LLM emulator not needed"]),
-        ("llm", ["LLM emulator http://"], ["PostgreSQL not used", "Redis not used"]),
-    ],
-)
+AREAS = [
+    ("redis", ["Redis redis://"], ["PostgreSQL not used", "LLM emulator not needed"]),
+    ("postgres", ["PostgreSQL postgresql://"], ["Redis not used", "LLM emulator not needed"]),
+    ("llm", ["LLM emulator http://"], ["PostgreSQL not used", "Redis not used"]),
+]
+
+
+@pytest.mark.parametrize(("area", "started", "not_started"), AREAS)
 def test_a_run_starts_only_the_services_its_selected_suites_use(tmp_path, area, started, not_started):
     suites = REPOSITORY_ROOT / "suites"
     done = run(robot_command("robot", tmp_path / "out", suites, "--include", f"{area}ANDsmoke", "--include",
@@ -127,6 +127,57 @@ def test_a_run_starts_only_the_services_its_selected_suites_use(tmp_path, area, 
     assert done.returncode == 0, done.stdout[-3000:]
     (line,) = set(re.findall(r"Run \w+: PostgreSQL [^\n<]*", (tmp_path / "out" / "output.xml").read_text()))
     assert all(text in line for text in started + not_started), line
+    assert "fault proxy" not in line, line
+
+
+@pytest.mark.parametrize(("area", "started", "not_started"), AREAS)
+def test_a_pabot_run_starts_only_the_services_its_processes_use(tmp_path, area, started, not_started):
+    suites = REPOSITORY_ROOT / "suites"
+    # The LLM selection is nine suites; the others are one suite each, split per test to have several processes.
+    split = [] if area == "llm" else ["--testlevelsplit"]
+    options = ["--processes", "3", *split, "--include", f"{area}ANDsmoke", "--include", f"{area}ANDopenai"]
+    done = run(robot_command("pabot", tmp_path / "out", suites, *options), env=_without_llm_keys())
+
+    assert done.returncode == 0, done.stdout[-3000:]
+    lines = re.findall(r"Run \w+: PostgreSQL [^\n<]*", (tmp_path / "out" / "output.xml").read_text())
+    assert len(lines) >= 3, lines
+    for line in lines:
+        assert all(text in line for text in started + not_started), line
+        assert "fault proxy" not in line, line
+    (run_id,) = run_ids(tmp_path / "out")
+    assert processes_of_run(run_id) == []
+    assert not (runs_root() / run_id).exists()
+
+
+def test_a_later_pabot_process_adds_the_service_the_run_lacks(tmp_path):
+    hold = tmp_path / "hold"
+    pabot = subprocess.Popen(
+        robot_command("pabot", tmp_path / "out", HERE / "robot" / "mixed", "--processes", "2", "--variable",
+                      f"HOLD_UNTIL:{hold}"),
+        env=environment(),
+        stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        assert wait_until(lambda: hold.with_suffix(".added").exists(), timeout=90)
+        run_dir = runs_root() / hold.with_suffix(".added").read_text().split("_")[1]
+        supervisors = live_supervisors(run_dir)
+        started = [sorted(json.loads(path.read_text())) for path in part_files(run_dir, SERVICES_FILE)]
+    finally:
+        hold.touch()
+    assert pabot.wait(timeout=120) == 0
+
+    assert len(supervisors) == 2, "the PostgreSQL suite should have added a supervisor of its own"
+    assert started == [["redis"], ["postgres"]]
+    output = (tmp_path / "out" / "output.xml").read_text()
+    (redis_url,) = set(re.findall(r"Redis (redis://\S+),", output))
+    redis_only = f"Run {run_dir.name}: PostgreSQL not used, Redis {redis_url}, LLM emulator not needed"
+    both = rf"Run {run_dir.name}: PostgreSQL postgresql://\S+, Redis {re.escape(redis_url)}, LLM emulator not needed"
+    lines = set(re.findall(r"Run \w+: PostgreSQL [^\n<]*", output))
+    (added,) = lines - {redis_only}
+    assert redis_only in lines and re.fullmatch(both, added), lines
+    assert len(re.findall(r"Run \w+: embedded services stopped", output)) == 1
+    assert processes_of_run(run_dir.name) == []
+    assert not run_dir.exists()
 
 
 def test_pabot_processes_share_one_postgres_and_one_redis(tmp_path):
@@ -152,7 +203,7 @@ def test_pabot_keeps_the_servers_until_the_slowest_suite_has_ended(tmp_path):
     )
     assert wait_until(lambda: hold.with_suffix(".ready").exists(), timeout=60)
     run_dir = runs_root() / hold.with_suffix(".ready").read_text().split("_")[1]
-    redis_url = json.loads((run_dir / SERVICES_FILE).read_text())["redis"]
+    redis_url = join_run(run_dir).urls["redis"]
     open_namespaces = connect_redis(redis_url).keys(f"{OWNER_KEY_PREFIX}*")
     assert wait_until(lambda: len(connect_redis(redis_url).keys(f"{OWNER_KEY_PREFIX}*")) == 1, timeout=60)
 
