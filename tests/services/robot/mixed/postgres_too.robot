@@ -10,7 +10,7 @@ Suite Teardown    Close Both
 
 
 *** Variables ***
-${HOLD_UNTIL}     ${EMPTY}
+${HOLD_UNTIL}    ${EMPTY}
 
 
 *** Test Cases ***

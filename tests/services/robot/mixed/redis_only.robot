@@ -9,7 +9,7 @@ Suite Teardown    Close Redis Suite
 
 
 *** Variables ***
-${HOLD_UNTIL}     ${EMPTY}
+${HOLD_UNTIL}    ${EMPTY}
 
 
 *** Test Cases ***
