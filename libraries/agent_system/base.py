@@ -13,16 +13,13 @@ from robot.api.exceptions import SkipExecution
 from libraries.llm_library.settings import without_keys
 
 from .contract import AgentSystemAdapter, NotSupported, RunView
+from .errors import AgentSystemNotStarted
 
 if TYPE_CHECKING:
     from .library import AgentSystemLibrary
 
 T = TypeVar("T")
 POLL_PAUSE_S = 0.1
-
-
-class AgentSystemNotStarted(RuntimeError):
-    ROBOT_SUPPRESS_NAME = True
 
 
 class LibraryComponent:

@@ -26,15 +26,12 @@ from .contract import (
     SystemConfig,
     stop_processes,
 )
+from .errors import AgentSystemError
 
 START_TIMEOUT_S = 60.0
 STOP_TIMEOUT_S = 15.0
 HTTP_TIMEOUT_S = 10.0
 CONNECT_TIMEOUT_S = 5
-
-
-class AgentSystemError(RuntimeError):
-    ROBOT_SUPPRESS_NAME = True
 
 
 class ReferenceAdapter(AgentSystemAdapter):

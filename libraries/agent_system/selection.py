@@ -5,16 +5,13 @@ from __future__ import annotations
 import importlib
 
 from .contract import AgentSystemAdapter
+from .errors import AdapterSelectionError
 
 SETTING = "AGENT_SYSTEM"
 BUILT_IN = {
     "reference": "libraries.agent_system.reference:ReferenceAdapter",
     "langgraph": "examples.langgraph.adapter:LangGraphAdapter",
 }
-
-
-class AdapterSelectionError(RuntimeError):
-    ROBOT_SUPPRESS_NAME = True
 
 
 def load_adapter(choice: str | None) -> AgentSystemAdapter:

@@ -12,12 +12,10 @@ from urllib.parse import quote, urlsplit
 
 from libraries.services.runtime import mask_url
 
+from .errors import FaultProxyError
+
 REQUEST_TIMEOUT = 5.0
 SETTING = "TOXIPROXY_URL"
-
-
-class FaultProxyError(RuntimeError):
-    ROBOT_SUPPRESS_NAME = True
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,20 @@
-"""Errors the HTTP API reports as ``{"error": "...", "status": N}``, with Toxiproxy's messages and codes."""
+"""Failures of the fault keywords and the fault proxy; the errors its HTTP API reports as
+``{"error": "...", "status": N}``, with Toxiproxy's messages and codes."""
 
 from __future__ import annotations
 
 
-class ApiError(Exception):
+class FaultsError(RuntimeError):
+    """Something went wrong in the fault keywords or the fault proxy; the message says what."""
+
+    ROBOT_SUPPRESS_NAME = True
+
+
+class FaultProxyError(FaultsError):
+    """The fault proxy (ours or a configured Toxiproxy) could not be started, reached or used."""
+
+
+class ApiError(FaultsError):
     """An error with the HTTP status the API answers it with."""
 
     def __init__(self, message: str, status: int) -> None:

@@ -10,13 +10,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from .errors import FaultProxyError
+
 REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
 STARTUP_TIMEOUT = 15.0
 STOP_TIMEOUT = 5.0
-
-
-class FaultProxyError(RuntimeError):
-    ROBOT_SUPPRESS_NAME = True
 
 
 class FaultProxyServer:

@@ -11,20 +11,24 @@ import httpx2
 PROVIDER_NAMES = {"openai": "OpenAI", "anthropic": "Anthropic"}
 
 
-class LLMError(AssertionError):
-    """An LLM call or check failed; the message says what was expected and what was found."""
+class LLMError(RuntimeError):
+    """An LLM call failed or the library could not do what was asked; the message says what happened."""
 
     ROBOT_SUPPRESS_NAME = True
 
 
-class LLMConfigurationError(ValueError):
+class LLMConfigurationError(LLMError):
     """A keyword argument or setting is wrong; the message names it and the fix."""
-
-    ROBOT_SUPPRESS_NAME = True
 
 
 class LLMBudgetExceeded(LLMError):
     """The run's LLM budget is spent: no further real calls."""
+
+
+class LLMExpectationFailed(AssertionError):
+    """An answer, a cassette or the retries were not what the test expected."""
+
+    ROBOT_SUPPRESS_NAME = True
 
 
 def _sdk_classes(name: str) -> tuple[type, ...]:

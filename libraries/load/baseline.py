@@ -20,6 +20,7 @@ from typing import Any
 
 from hdrh.histogram import HdrHistogram
 
+from .errors import BaselineError
 from .histogram import decode, encode, figures_ms, percentile_ms
 from .result import LoadResult, slug
 
@@ -29,10 +30,6 @@ DEFAULT_RELATIVE_MARGIN = 0.50
 DEFAULT_ABSOLUTE_MARGIN_MS = 20.0
 DEFAULT_MIN_SAMPLES = 200
 BASELINE_DIRECTORY = Path(__file__).resolve().parents[2] / "resources" / "baselines"
-
-
-class BaselineError(RuntimeError):
-    ROBOT_SUPPRESS_NAME = True
 
 
 class LoadRegression(AssertionError):

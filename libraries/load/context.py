@@ -10,6 +10,7 @@ from robot.libraries.BuiltIn import BuiltIn
 from libraries.llm_library.emulator import scoped_model
 from libraries.postgres_library.settings import suite_session
 
+from .errors import LoadSetupError
 from .scenarios import AgentRuns, PostgresInsertSelect, RedisSetGet
 
 REDIS_LIBRARY = "libraries.redis_library.RedisLibrary"
@@ -17,10 +18,6 @@ AGENT_SYSTEM_LIBRARY = "libraries.agent_system.AgentSystemLibrary"
 LLM_LIBRARY = "libraries.llm_library.LLMLibrary"
 SCENARIOS = ("redis set get", "postgres insert select", "agent runs")
 CONNECT_TIMEOUT = timedelta(seconds=5)
-
-
-class LoadSetupError(RuntimeError):
-    ROBOT_SUPPRESS_NAME = True
 
 
 def normalise(name: str) -> str:

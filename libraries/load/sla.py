@@ -7,15 +7,12 @@ from dataclasses import dataclass
 
 from robot.utils import timestr_to_secs
 
+from .errors import SLAError
 from .result import LoadResult
 
 LATENCIES = {"p50": 50.0, "p90": 90.0, "p95": 95.0, "p99": 99.0, "max": 100.0}
 COUNTS = ("errors", "lost", "duplicated")
 KNOWN = (*LATENCIES, "error_rate", "throughput", *COUNTS)
-
-
-class SLAError(ValueError):
-    ROBOT_SUPPRESS_NAME = True
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from typing import Any
 import psycopg
 from psycopg import errors as pg_errors
 from robot.api import logger
-from robotlibcore import keyword
+from robot.api.deco import keyword
 
 from .contention import Contention, WorkerGroup
 from .context import LibraryComponent

@@ -10,7 +10,7 @@ import psycopg
 from assertionengine import AssertionOperator, int_str_verify_assertion
 from psycopg.pq import TransactionStatus
 from robot.api import logger
-from robotlibcore import keyword
+from robot.api.deco import keyword
 
 from libraries.common import duration
 

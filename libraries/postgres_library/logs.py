@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from robot.api import logger
-from robotlibcore import keyword
+from robot.api.deco import keyword
 
 from .context import LibraryComponent
 

@@ -9,7 +9,7 @@ import psycopg
 from assertionengine import AssertionOperator, int_str_verify_assertion
 from psycopg_pool import ConnectionPool, PoolTimeout
 from robot.api import logger
-from robotlibcore import keyword
+from robot.api.deco import keyword
 
 from libraries.common import duration, renamed_argument
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from robot.api import logger
-from robotlibcore import keyword
+from robot.api.deco import keyword
 
 from .context import LibraryComponent
 from .errors import DatabaseSetupError

@@ -10,22 +10,18 @@ if TYPE_CHECKING:
     from .connection import RedisConnection
 
 
-class RedisLibraryError(Exception):
-    """Wrong use of a keyword: a bad argument, an unknown alias, a missing setting."""
+class RedisLibraryError(RuntimeError):
+    """Something went wrong: a bad argument, an unknown alias, a missing setting, or one of the subclasses below."""
 
     ROBOT_SUPPRESS_NAME = True
 
 
-class RedisUnavailable(Exception):
+class RedisUnavailable(RedisLibraryError):
     """The server could not be reached or did not answer in time."""
 
-    ROBOT_SUPPRESS_NAME = True
 
-
-class RedisCommandFailed(Exception):
+class RedisCommandFailed(RedisLibraryError):
     """The server refused a command."""
-
-    ROBOT_SUPPRESS_NAME = True
 
 
 class RedisExpectationFailed(AssertionError):

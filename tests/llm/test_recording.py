@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from robot.api.types import Secret
 
-from libraries.llm_library import LLMError, LLMLibrary
+from libraries.llm_library import LLMError, LLMExpectationFailed, LLMLibrary
 from libraries.llm_library.errors import LLMConfigurationError
 from libraries.llm_library.recording import mode_from
 from libraries.llm_library.testing import robot_env
@@ -65,7 +65,7 @@ def test_a_cassette_with_a_key_is_caught(library, tmp_path):
     library.connect_to_llm("openai", api_key=Secret(key), base_url="http://127.0.0.1:9/v1")
     cassette = tmp_path / "leaky.yaml"
     cassette.write_text(f"headers:\n  authorization:\n  - Bearer {key}\n", encoding="utf-8")
-    with pytest.raises(LLMError, match="holds the key of connection 'default', header 'authorization'"):
+    with pytest.raises(LLMExpectationFailed, match="holds the key of connection 'default', header 'authorization'"):
         library.llm_cassette_should_not_contain_keys(str(cassette))
 
 

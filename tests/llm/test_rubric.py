@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from assertionengine import AssertionOperator
 
-from libraries.llm_library.errors import LLMError
+from libraries.llm_library.errors import LLMError, LLMExpectationFailed
 from libraries.llm_library.rubric import is_refusal, parse_json, score
 
 SCHEMA = {"type": "object", "properties": {"n": {"type": "integer"}}, "required": ["n"]}
@@ -84,9 +84,9 @@ def test_score_keyword_asserts_inline(library):
 
 
 def test_contains_failure_says_what_was_expected_and_found(library):
-    with pytest.raises(LLMError, match=r"should have contained 'Rome' but was 'Paris'\."):
+    with pytest.raises(LLMExpectationFailed, match=r"should have contained 'Rome' but was 'Paris'\."):
         library.llm_answer_should_contain("Paris", "Rome")
-    with pytest.raises(LLMError, match=r"^custom$"):
+    with pytest.raises(LLMExpectationFailed, match=r"^custom$"):
         library.llm_answer_should_contain("Paris", "Rome", message="custom")
 
 

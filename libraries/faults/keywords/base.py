@@ -11,7 +11,7 @@ from libraries.summary import facts
 from ..suite import SuiteFaults, for_current_suite
 
 if TYPE_CHECKING:
-    from ..FaultsLibrary import FaultsLibrary
+    from ..library import FaultsLibrary
 
 SERVICE_NAMES = {"postgres": "PostgreSQL", "redis": "Redis", "llm": "the LLM API", "openai": "OpenAI"}
 SERVICE_NAMES["anthropic"] = "Anthropic"

@@ -7,7 +7,7 @@ from typing import Any
 from assertionengine import AssertionOperator, verify_assertion
 from robot.api.deco import keyword
 
-from ..errors import PROVIDER_NAMES, LLMConfigurationError, LLMError
+from ..errors import PROVIDER_NAMES, LLMConfigurationError, LLMExpectationFailed
 from ..records import CallRecord, LLMRequest
 from ..rubric import parse_json, schema_errors
 from .base import LibraryComponent, integer_expected, load_json_argument
@@ -90,12 +90,14 @@ class CallKeywords(LibraryComponent):
         try:
             value = parse_json(record.text)
         except ValueError as error:
-            raise LLMError(
+            raise LLMExpectationFailed(
                 f"{_who(record)} should have answered JSON but sent '{record.text[:200]}' ({error})."
             ) from None
         problems = schema_errors(value, schema)
         if problems:
-            raise LLMError(f"{_who(record)} answered JSON that does not match the schema: {'; '.join(problems)}.")
+            raise LLMExpectationFailed(
+                f"{_who(record)} answered JSON that does not match the schema: {'; '.join(problems)}."
+            )
         return value
 
     @keyword("Call LLM With Tools")
@@ -234,11 +236,13 @@ def _who(record: CallRecord) -> str:
 
 def _checked_tool_call(record: CallRecord, call: Any, offered: set[str]) -> dict[str, Any]:
     if call.name not in offered:
-        raise LLMError(f"{_who(record)} called tool '{call.name}', which was not offered: {sorted(offered)}.")
+        raise LLMExpectationFailed(
+            f"{_who(record)} called tool '{call.name}', which was not offered: {sorted(offered)}."
+        )
     try:
         arguments = json.loads(call.arguments or "{}")
     except ValueError as error:
-        raise LLMError(
+        raise LLMExpectationFailed(
             f"{_who(record)} called tool '{call.name}' with arguments that are not valid JSON: "
             f"'{call.arguments[:200]}' ({error})."
         ) from None

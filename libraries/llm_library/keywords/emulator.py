@@ -10,7 +10,7 @@ from robot.api.deco import keyword
 from robot.api.exceptions import SkipExecution
 
 from ..emulator import retry_after_violations
-from ..errors import PROVIDER_NAMES, LLMConfigurationError, LLMError
+from ..errors import PROVIDER_NAMES, LLMConfigurationError, LLMExpectationFailed
 from .base import LibraryComponent, integer_expected, load_json_argument
 
 MAX_RETRY_AFTER = timedelta(seconds=60)
@@ -226,7 +226,9 @@ class EmulatorKeywords(LibraryComponent):
         if not waits:
             problems.append(f"no request of this test got an error with retry-after ({len(records)} requests)")
         if problems:
-            raise LLMError(message or f"Retries should have honoured retry-after, but {'; '.join(problems)}.")
+            raise LLMExpectationFailed(
+                message or f"Retries should have honoured retry-after, but {'; '.join(problems)}."
+            )
         logger.info(f"{len(waits)} retry-after wait(s) honoured across {len(records)} requests.")
 
     def _queue(self, behaviour: dict[str, Any], alias: str | None, what: str) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 from robot.api import logger
 from robot.api.deco import keyword
 
-from ..errors import LLMError
+from ..errors import LLMExpectationFailed
 from ..recording import DEFAULT_CASSETTE_DIR, REQUEST_SECRET_HEADERS, Cassette
 from ..settings import EMULATOR_KEY
 from .base import LibraryComponent
@@ -64,7 +64,7 @@ class RecordingKeywords(LibraryComponent):
         ]
         leaks += [f"header '{h}'" for h in REQUEST_SECRET_HEADERS if re.search(rf"^\s*{h}:", text, re.M | re.I)]
         if leaks:
-            raise LLMError(f"Cassette '{path}' should hold no secrets but holds {', '.join(leaks)}.")
+            raise LLMExpectationFailed(f"Cassette '{path}' should hold no secrets but holds {', '.join(leaks)}.")
         logger.info(f"Cassette '{path}' holds no API key and no authorization header.")
 
 

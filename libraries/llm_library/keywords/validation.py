@@ -9,7 +9,7 @@ from assertionengine import AssertionOperator, float_str_verify_assertion
 from robot.api import logger
 from robot.api.deco import keyword
 
-from ..errors import LLMError
+from ..errors import LLMError, LLMExpectationFailed
 from ..records import LLMRequest
 from ..rubric import is_refusal, length_of, parse_json, schema_errors, score
 from .base import LibraryComponent, load_json_argument
@@ -44,7 +44,9 @@ class ValidationKeywords(LibraryComponent):
         """
         found = expected.casefold() in answer.casefold() if ignore_case else expected in answer
         if not found:
-            raise LLMError(message or f"The answer should have contained '{expected}' but was '{_short(answer)}'.")
+            raise LLMExpectationFailed(
+                message or f"The answer should have contained '{expected}' but was '{_short(answer)}'."
+            )
 
     @keyword("LLM Answer Should Match Pattern")
     def llm_answer_should_match_pattern(self, answer: str, pattern: str, *, message: str | None = None) -> None:
@@ -57,7 +59,9 @@ class ValidationKeywords(LibraryComponent):
         | LLM Answer Should Match Pattern | ${answer} | \\d{4}-\\d{2}-\\d{2} |
         """
         if not re.search(pattern, answer):
-            raise LLMError(message or f"The answer should have matched /{pattern}/ but was '{_short(answer)}'.")
+            raise LLMExpectationFailed(
+                message or f"The answer should have matched /{pattern}/ but was '{_short(answer)}'."
+            )
 
     @keyword("LLM Answer Should Match Schema")
     def llm_answer_should_match_schema(
@@ -72,12 +76,14 @@ class ValidationKeywords(LibraryComponent):
         try:
             value = parse_json(answer)
         except ValueError as error:
-            raise LLMError(
+            raise LLMExpectationFailed(
                 message or f"The answer should have been JSON but was '{_short(answer)}' ({error})."
             ) from None
         problems = schema_errors(value, schema)
         if problems:
-            raise LLMError(message or f"The answer should have matched the schema but: {'; '.join(problems)}.")
+            raise LLMExpectationFailed(
+                message or f"The answer should have matched the schema but: {'; '.join(problems)}."
+            )
 
     @keyword("LLM Answer Length Should Be Within")
     def llm_answer_length_should_be_within(
@@ -96,7 +102,9 @@ class ValidationKeywords(LibraryComponent):
         """
         size = length_of(answer, unit.value)
         if not minimum <= size <= maximum:
-            raise LLMError(message or f"The answer should have had {minimum}..{maximum} {unit.value} but had {size}.")
+            raise LLMExpectationFailed(
+                message or f"The answer should have had {minimum}..{maximum} {unit.value} but had {size}."
+            )
 
     @keyword("LLM Answer Should Be A Refusal")
     def llm_answer_should_be_a_refusal(self, answer: str, *, message: str | None = None) -> None:
@@ -106,7 +114,7 @@ class ValidationKeywords(LibraryComponent):
         | LLM Answer Should Be A Refusal | ${answer} |
         """
         if not is_refusal(answer):
-            raise LLMError(message or f"The answer should have been a refusal but was '{_short(answer)}'.")
+            raise LLMExpectationFailed(message or f"The answer should have been a refusal but was '{_short(answer)}'.")
 
     @keyword("LLM Answer Should Not Be A Refusal")
     def llm_answer_should_not_be_a_refusal(self, answer: str, *, message: str | None = None) -> None:
@@ -116,7 +124,9 @@ class ValidationKeywords(LibraryComponent):
         | LLM Answer Should Not Be A Refusal | ${answer} |
         """
         if is_refusal(answer):
-            raise LLMError(message or f"The answer should not have been a refusal but was '{_short(answer)}'.")
+            raise LLMExpectationFailed(
+                message or f"The answer should not have been a refusal but was '{_short(answer)}'."
+            )
 
     @keyword("Score LLM Answer")
     def score_llm_answer(

@@ -26,8 +26,6 @@ from .settings import (
     setting,
 )
 
-__all__ = ["ServicesLibrary"]
-
 _PABOT_RUN_KEY = "agent-services-qa-run"
 _PABOT_SWEPT_KEY = "agent-services-qa-swept"
 _SWEPT_SERVICES = ("postgres", "redis")
