@@ -56,11 +56,10 @@ def _areas(tests: list) -> dict[str, dict[str, int]]:
 
 
 def _services(suite: TestSuite) -> dict[str, str]:
-    """The ``Services`` metadata of every (merged) run; differing values are all shown."""
+    """The service metadata entries of every (merged) run; differing values are all shown."""
     found: dict[str, list[str]] = {}
     for each in _all_suites(suite):
-        text = each.metadata.get(services.METADATA_NAME)
-        for name, value in services.from_metadata(text or "").items():
+        for name, value in services.from_metadata(each.metadata).items():
             if value not in found.setdefault(name, []):
                 found[name].append(value)
     return {name: " / ".join(values) for name, values in found.items()}

@@ -15,9 +15,10 @@ from .write import write_summary
 class RunSummary:
     """Records the run's services and facts in output.xml and, for plain ``robot``, writes the run summary.
 
-    Import it in ``suites/__init__.robot``. After the root suite's setup it asks the servers for their versions
-    (suite metadata ``Services`` of the root suite, which survives pabot's and rebot's merges like the ``Run
-    Facts`` that `libraries.summary.facts` puts on each suite).
+    Import it in ``suites/__init__.robot``. After the root suite's setup it asks the servers this process uses for
+    their versions: root suite metadata ``PostgreSQL server``, ``Redis server``, ``LLM endpoint`` and the SDK
+    versions, one entry each, so pabot's merge (which updates the root metadata process by process) keeps what
+    every process used; the ``Run Facts`` of `libraries.summary.facts` sit on each suite and survive it too.
 
     A plain ``robot`` run then writes ``summary.json`` and ``summary.md`` into the output directory, prints the
     summary and adds it as metadata ``Run Summary`` shown in report.html and log.html. A pabot worker sees only
@@ -36,8 +37,7 @@ class RunSummary:
         if result.parent is not None:
             return
         described = {**(self._services or {}), **services.describe_llm()}
-        if described:
-            result.metadata[services.METADATA_NAME] = services.as_metadata(described)
+        result.metadata.update(services.as_metadata(described))
         builtin = BuiltIn()
         if builtin.get_variable_value("${PABOTLIBURI}") is None and not _dry_run():
             write_summary(result, builtin.get_variable_value("${OUTPUT DIR}"))

@@ -6,9 +6,17 @@ Only names and versions are reported: never a URL, a host or a key.
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from importlib.metadata import PackageNotFoundError, version
 
-METADATA_NAME = "Services"
+METADATA_NAMES = {
+    "PostgreSQL": "PostgreSQL server",
+    "Redis": "Redis server",
+    "LLM endpoint": "LLM endpoint",
+    "openai SDK": "openai SDK",
+    "anthropic SDK": "anthropic SDK",
+}
+"""Summary name -> suite metadata name of each thing described."""
 CONNECT_TIMEOUT_S = 5
 
 
@@ -62,13 +70,14 @@ def llm_endpoint() -> str:
     return ", ".join(f"{provider} {mode}" for provider, mode in modes.items())
 
 
-def as_metadata(described: dict[str, str]) -> str:
-    return "; ".join(f"{name}: {value}" for name, value in described.items())
+def as_metadata(described: dict[str, str]) -> dict[str, str]:
+    """One metadata entry per service: pabot's merge updates the root metadata process by process, so the services
+    of every process survive it (one ``Services`` entry would keep the last process's only)."""
+    return {METADATA_NAMES.get(name, name): value for name, value in described.items()}
 
 
-def from_metadata(text: str) -> dict[str, str]:
-    pairs = (part.partition(": ") for part in text.split("; "))
-    return {name: value for name, _, value in pairs if name}
+def from_metadata(metadata: Mapping[str, str]) -> dict[str, str]:
+    return {name: metadata[key] for name, key in METADATA_NAMES.items() if key in metadata}
 
 
 def _asked(query, url: str) -> str:

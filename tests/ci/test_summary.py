@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 BIN = Path(sys.executable).parent
+STANDALONE = Path(__file__).resolve().parents[1] / "services" / "robot" / "standalone"
 
 INIT = """\
 *** Settings ***
@@ -115,3 +118,26 @@ def test_a_process_that_never_loaded_the_llm_library_reports_no_llm_endpoint(mon
 
     monkeypatch.delitem(sys.modules, "libraries.llm_library", raising=False)
     assert services.describe_llm() == {}
+
+
+def test_a_pabot_run_reports_the_services_of_all_its_processes(tmp_path):
+    suites = tmp_path / "suites"
+    suites.mkdir()
+    (suites / "__init__.robot").write_text(
+        "*** Settings ***\nResource    keywords/services.resource\nLibrary    libraries.summary.RunSummary\n"
+        "Suite Setup    Set Up Run Services\nSuite Teardown    Tear Down Run Services\n"
+    )
+    for area in ("redis", "postgres"):
+        shutil.copy(STANDALONE / f"{area}_alone.robot", suites)
+    environment = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+    done = subprocess.run(
+        [str(BIN / "pabot"), "--processes", "2", "--outputdir", str(tmp_path / "out"), str(suites)],
+        env=environment, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout[-3000:]
+
+    done = run(sys.executable, "-m", "libraries.summary", tmp_path / "out" / "output.xml")
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    described = json.loads((tmp_path / "out" / "summary.json").read_text())["services"]
+    assert set(described) == {"PostgreSQL", "Redis"}, described
