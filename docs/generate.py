@@ -26,8 +26,9 @@ LIBRARIES = [
     "libraries.load.LoadLibrary",
     "libraries.health.HealthLibrary",
 ]
-# Left out of the comparison: the time stamp, and where the source sits (checkout path, line numbers).
-_VOLATILE = re.compile(r'"(?:generated|source)": ?"[^"]*"|"lineno": ?-?\d+')
+# Left out of the comparison: the time stamp, where the source sits (checkout path, line numbers) and the Python
+# that generated it (the "Generator" meta tag names its exact version).
+_VOLATILE = re.compile(r'"(?:generated|source)": ?"[^"]*"|"lineno": ?-?\d+|<meta content="[^"]*" name="Generator">')
 # Libdoc reads a table cell "=x=" as a header: an example cell "==" turns into an empty header cell.
 _EMPTY_HEADER = re.compile(r"<th>\s*</th>")
 
