@@ -111,14 +111,7 @@ class ServicesLibrary:
             + (f", fault proxy {mask_url(endpoints.fault_proxy_url)}" if endpoints.fault_proxy_url else "")
         )
         if to_sweep:
-            janitor = NamespaceStore(
-                endpoints.database_url if "postgres" in to_sweep else "",
-                endpoints.redis_url if "redis" in to_sweep else "",
-            )
-            try:
-                swept = janitor.sweep(max_age)
-            finally:
-                janitor.close()
+            swept = self._store.sweep(max_age, to_sweep)
             if swept:
                 logger.info(f"Janitor dropped {len(swept)} namespace(s) of dead runs: {', '.join(swept)}")
 

@@ -12,6 +12,7 @@ import hashlib
 import re
 import socket
 import time
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import psycopg
@@ -131,10 +132,10 @@ class NamespaceStore:
                 batch.clear()
         self.redis.unlink(*batch, _owner_key(prefix))
 
-    def sweep(self, max_age: float) -> list[str]:
-        """Drop the schemas and keys of dead runs; return what was dropped."""
-        schemas = self._sweep_schemas(max_age) if self.database_url else []
-        return schemas + (self._sweep_prefixes(max_age) if self.redis_url else [])
+    def sweep(self, max_age: float, services: Collection[str] = ("postgres", "redis")) -> list[str]:
+        """Drop the schemas and keys of dead runs on those of `services` this store has; return what was dropped."""
+        schemas = self._sweep_schemas(max_age) if self.database_url and "postgres" in services else []
+        return schemas + (self._sweep_prefixes(max_age) if self.redis_url and "redis" in services else [])
 
     def _sweep_schemas(self, max_age: float) -> list[str]:
         rows = self.postgres.execute(

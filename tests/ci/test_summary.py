@@ -53,8 +53,12 @@ def make_suites(directory: Path, names: list[str]) -> Path:
     return suites
 
 
-def run(*command: str | Path) -> subprocess.CompletedProcess:
-    return subprocess.run([str(part) for part in command], capture_output=True, text=True, timeout=120)
+def run(*command: str | Path, timeout: float = 120) -> subprocess.CompletedProcess:
+    """With the virtualenv's tools first on PATH: pabot starts `robot` from PATH."""
+    environment = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+    return subprocess.run(
+        [str(part) for part in command], env=environment, capture_output=True, text=True, timeout=timeout
+    )
 
 
 def test_a_robot_run_writes_the_summary_files_console_and_report_metadata(tmp_path):
@@ -129,11 +133,7 @@ def test_a_pabot_run_reports_the_services_of_all_its_processes(tmp_path):
     )
     for area in ("redis", "postgres"):
         shutil.copy(STANDALONE / f"{area}_alone.robot", suites)
-    environment = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
-    done = subprocess.run(
-        [str(BIN / "pabot"), "--processes", "2", "--outputdir", str(tmp_path / "out"), str(suites)],
-        env=environment, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+    done = run(BIN / "pabot", "--processes", "2", "--outputdir", tmp_path / "out", suites, timeout=300)
     assert done.returncode == 0, done.stdout[-3000:]
 
     done = run(sys.executable, "-m", "libraries.summary", tmp_path / "out" / "output.xml")
