@@ -1,7 +1,7 @@
 """The adapter of the LangGraph example: worker processes, runs in ``lg_runs``, steps from LangGraph's checkpoints.
 
-Select it with ``AGENT_SYSTEM=examples.langgraph.adapter:LangGraphAdapter`` (needs
-``pip install -r examples/langgraph/requirements.txt``).
+Select it with ``AGENT_SYSTEM=examples.langgraph.adapter:LangGraphAdapter`` (needs its lock:
+``python3 scripts/setup.py --examples``).
 """
 
 from __future__ import annotations
