@@ -24,7 +24,7 @@ import psycopg
 import redis
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from libraries.faults.launcher import FaultProxyServer
+from fault_proxy.launcher import FaultProxyServer
 from libraries.services.lifecycle import endpoints_for, start_run, stop_run
 from libraries.services.processes import ProcessId
 from libraries.services.settings import embedded_services_needed, setting
