@@ -1,6 +1,6 @@
 """What the fault proxy costs with no toxic: round trips and bulk throughput through it vs. straight to the server.
 
-    .venv/bin/python benchmarks/fault_proxy.py [--calls 2000] [--megabytes 4]
+    .venv/bin/python benchmarks/fault_proxy_overhead.py [--calls 2000] [--megabytes 4]
 
 Uses DATABASE_URL / REDIS_URL when set, otherwise the embedded PostgreSQL and Redis of the run lifecycle; the
 fault proxy runs as its own process (as in the suites), with one proxy per server. Both sides use the same client
