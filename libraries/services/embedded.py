@@ -196,12 +196,11 @@ def start_llm_emulator(run_dir: Path) -> Server:
 
 
 def start_fault_proxy(run_dir: Path) -> Server:
-    """The kit's fault proxy (Toxiproxy's HTTP API), one per run; its proxies listen on loopback ports it picks."""
+    """The kit's fault proxy (``python -m fault_proxy``, Toxiproxy's HTTP API), one per run; its proxies listen on
+    loopback ports it picks."""
 
     root = str(Path(__file__).resolve().parents[2])  # importable also without an editable install
-    program = (
-        f"import sys; sys.path.insert(0, {root!r}); from libraries.faults.proxy_server import main; sys.exit(main())"
-    )
+    program = f"import sys; sys.path.insert(0, {root!r}); from fault_proxy.server import main; sys.exit(main())"
 
     def command(port: int) -> list[str]:
         return [sys.executable, "-c", program, "--host", "127.0.0.1", "--port", str(port)]

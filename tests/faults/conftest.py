@@ -13,7 +13,7 @@ import requests
 import toxiproxy.api
 from toxiproxy import Proxy, Toxiproxy
 
-from libraries.faults.launcher import FaultProxyServer
+from fault_proxy.launcher import FaultProxyServer
 
 from .helpers import IO_TIMEOUT, http
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from toxiproxy import Proxy
 
-from libraries.faults.launcher import FaultProxyServer
+from fault_proxy.launcher import FaultProxyServer
 
 IO_TIMEOUT = 5.0
 

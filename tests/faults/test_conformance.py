@@ -25,8 +25,8 @@ import pytest
 from toxiproxy import Proxy, Toxiproxy
 from toxiproxy.exceptions import InvalidToxic, NotFound
 
-from libraries.faults.launcher import FaultProxyServer
-from libraries.faults.toxics import slice_bounds
+from fault_proxy.launcher import FaultProxyServer
+from fault_proxy.toxics import slice_bounds
 from libraries.services.processes import ProcessId
 
 from .helpers import IO_TIMEOUT, connect, http, read_until_closed, round_trip, wait_until
@@ -393,7 +393,7 @@ def test_config_file_creates_proxies_at_start(tmp_path: Path, echo_address: str)
 
 PARENT = """
 import subprocess, sys, time
-child = subprocess.Popen([sys.executable, "-m", "libraries.faults.proxy_server", "--port", "0",
+child = subprocess.Popen([sys.executable, "-m", "fault_proxy", "--port", "0",
                           "--port-file", sys.argv[1], "--die-with-parent"])
 print(child.pid, flush=True)
 time.sleep(60)

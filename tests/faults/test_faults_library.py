@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from fault_proxy.launcher import FaultProxyServer
 from libraries.faults import suite as faults_suite
 from libraries.faults.client import FaultProxyError, ToxiproxyClient
-from libraries.faults.launcher import FaultProxyServer
 from libraries.services import runtime
 from libraries.services.lifecycle import runs_root
 from libraries.services.runtime import Endpoints, Namespace

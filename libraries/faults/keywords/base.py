@@ -1,8 +1,10 @@
-"""What the fault keyword components share: the current suite's proxies and the run summary hook."""
+"""What the fault keyword components share: the current suite's proxies and the run summary hook.
+
+The components need nothing of the library object: the state they work on is the current suite's
+(``suite.for_current_suite``), so the library hands them nothing and they never import it.
+"""
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 from robot.api import logger
 
@@ -10,17 +12,11 @@ from libraries.summary import facts
 
 from ..suite import SuiteFaults, for_current_suite
 
-if TYPE_CHECKING:
-    from ..library import FaultsLibrary
-
 SERVICE_NAMES = {"postgres": "PostgreSQL", "redis": "Redis", "llm": "the LLM API", "openai": "OpenAI"}
 SERVICE_NAMES["anthropic"] = "Anthropic"
 
 
 class FaultsComponent:
-    def __init__(self, library: FaultsLibrary) -> None:
-        self.library = library
-
     @property
     def faults(self) -> SuiteFaults:
         return for_current_suite()

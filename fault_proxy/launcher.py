@@ -1,4 +1,4 @@
-"""Start the fault proxy server as a child process on a free loopback port, and stop it."""
+"""Start the fault proxy server as a child process on a free loopback port, and stop it (for tests and scripts)."""
 
 from __future__ import annotations
 
@@ -10,15 +10,17 @@ import tempfile
 import time
 from pathlib import Path
 
-from .errors import FaultProxyError
-
-REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
+REPOSITORY_ROOT = Path(__file__).resolve().parents[1]
 STARTUP_TIMEOUT = 15.0
 STOP_TIMEOUT = 5.0
 
 
+class LaunchError(RuntimeError):
+    """The server did not start; the message says why (its exit code and last lines, or the time waited)."""
+
+
 class FaultProxyServer:
-    """``python -m libraries.faults.proxy_server`` as our child; it dies with us even if we are killed.
+    """``python -m fault_proxy`` as our child; it dies with us even if we are killed.
 
     ``url`` is its API (``http://127.0.0.1:PORT``), the value for ``TOXIPROXY_URL``.
     """
@@ -29,7 +31,7 @@ class FaultProxyServer:
         port_file = self.directory / "port"
         self.log_path = self.directory / "server.log"
         self._final_log = ""
-        command = [sys.executable, "-m", "libraries.faults.proxy_server", "--host", host, "--port", "0"]
+        command = [sys.executable, "-m", "fault_proxy", "--host", host, "--port", "0"]
         command += ["--config", str(config)] if config else []
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(
@@ -53,9 +55,9 @@ class FaultProxyServer:
                 return int(port_file.read_text())
             if self.process.poll() is not None:
                 tail = " | ".join(self.log_path.read_text(errors="replace").strip().splitlines()[-3:])
-                raise FaultProxyError(f"The fault proxy exited at start (code {self.process.returncode}): {tail}")
+                raise LaunchError(f"The fault proxy exited at start (code {self.process.returncode}): {tail}")
             time.sleep(0.01)
-        raise FaultProxyError(f"The fault proxy did not listen within {STARTUP_TIMEOUT:.0f} s.")
+        raise LaunchError(f"The fault proxy did not listen within {STARTUP_TIMEOUT:.0f} s.")
 
     def log_text(self) -> str:
         """What the server wrote to stdout and stderr so far."""

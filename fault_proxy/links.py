@@ -17,22 +17,12 @@ import socket
 import struct
 from collections import deque
 from collections.abc import Callable
-from typing import NamedTuple, Protocol
+from typing import Protocol
 
-from .toxics import Toxic, noop
+from .toxics import Chunk, Item, Toxic, noop
 
 READ_SIZE = 64 * 1024
 log = logging.getLogger(__name__)
-
-
-class Chunk(NamedTuple):
-    """Bytes read from a socket, and when (event loop time) they were read."""
-
-    data: bytes
-    at: float
-
-
-Item = Chunk | None  # None: the end of the stream
 
 
 class Sink(Protocol):
@@ -68,7 +58,11 @@ class Stage:
         self.finished = False
         self.task: asyncio.Task[None] | None = None
 
-    # --- used by the toxics ---
+    # --- used by the toxics (the ``toxics.ToxicStage`` protocol) ---
+
+    @property
+    def attributes(self) -> dict[str, int]:
+        return self.toxic.attributes if self.toxic is not None else {}
 
     async def receive(self) -> Item:
         item = await self.input.get()

@@ -1,6 +1,6 @@
 """What the fault proxy costs with no toxic: round trips and bulk throughput through it vs. straight to the server.
 
-    .venv/bin/python benchmarks/fault_proxy.py [--calls 2000] [--megabytes 4]
+    .venv/bin/python benchmarks/fault_proxy_overhead.py [--calls 2000] [--megabytes 4]
 
 Uses DATABASE_URL / REDIS_URL when set, otherwise the embedded PostgreSQL and Redis of the run lifecycle; the
 fault proxy runs as its own process (as in the suites), with one proxy per server. Both sides use the same client
@@ -24,7 +24,7 @@ import psycopg
 import redis
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from libraries.faults.launcher import FaultProxyServer
+from fault_proxy.launcher import FaultProxyServer
 from libraries.services.lifecycle import endpoints_for, start_run, stop_run
 from libraries.services.processes import ProcessId
 from libraries.services.settings import embedded_services_needed, setting

@@ -1,6 +1,6 @@
 """The fault proxy server: Toxiproxy's HTTP API on ``--host:--port``, the proxies it creates, until SIGTERM.
 
-    python -m libraries.faults.proxy_server --host 127.0.0.1 --port 0 --port-file PATH [--die-with-parent]
+    python -m fault_proxy --host 127.0.0.1 --port 0 --port-file PATH [--die-with-parent]
 
 ``--port 0`` picks a free port; the real one is written to ``--port-file`` once the API listens (written whole,
 so a parent polling for the file never reads half of it). ``--config FILE`` creates proxies from a JSON array at
@@ -25,7 +25,7 @@ from .http1 import serve
 from .proxies import ProxyCollection
 
 _PR_SET_PDEATHSIG = 1
-log = logging.getLogger("libraries.faults")
+log = logging.getLogger("fault_proxy")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -83,7 +83,7 @@ def _write_whole(path: Path, text: str) -> None:
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m libraries.faults.proxy_server", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m fault_proxy", description=__doc__.split("\n")[0])
     parser.add_argument("--host", default="127.0.0.1", help="address of the HTTP API (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8474, help="port of the HTTP API; 0 picks a free one")
     parser.add_argument("--port-file", help="write the API's real port here once listening")

@@ -1,8 +1,9 @@
 """Toxiproxy's toxic types: their attributes and what each one does to the data of one direction of a connection.
 
-Each toxic runs as one stage of a link's pipeline (see ``links.Stage``): it takes chunks from its input, and
-forwards, delays, slices, drops or ends them. ``None`` is the end of the stream; forwarding it closes the
-connection once it reaches the far end of the pipeline. Behaviour follows Toxiproxy's ``toxics/*.go``.
+Each toxic runs as one stage of a link's pipeline (``links.Stage``, seen here through the small ``ToxicStage``
+protocol): it takes chunks from its input, and forwards, delays, slices, drops or ends them. ``None`` is the end of
+the stream; forwarding it closes the connection once it reaches the far end of the pipeline. Behaviour follows
+Toxiproxy's ``toxics/*.go``.
 """
 
 from __future__ import annotations
@@ -11,12 +12,9 @@ import asyncio
 import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import NamedTuple, Protocol
 
 from .errors import INVALID_STREAM, INVALID_TOXIC_TYPE, bad_request, error
-
-if TYPE_CHECKING:
-    from .links import Stage
 
 STREAMS = ("upstream", "downstream")
 
@@ -94,10 +92,45 @@ def _text(body: dict, key: str, default: str) -> str:
     return value
 
 
+class Chunk(NamedTuple):
+    """Bytes read from a socket, and when (event loop time) they were read."""
+
+    data: bytes
+    at: float
+
+
+Item = Chunk | None  # None: the end of the stream
+
+
+class ToxicStage(Protocol):
+    """What a toxic's code works with: its stage in one direction of one connection."""
+
+    state: dict[str, int]  # per-connection toxic state, kept across restarts of the stage
+
+    @property
+    def attributes(self) -> dict[str, int]:
+        """The toxic's attributes as they are now (an update restarts the stage)."""
+
+    async def receive(self) -> Item:
+        """The next chunk, or None at the end of the stream; the stage holds it until it is passed on."""
+
+    async def forward(self, item: Item) -> None:
+        """Pass ``item`` on in place of what the stage holds."""
+
+    async def forward_part(self, part: Chunk, rest: Chunk) -> None:
+        """Pass ``part`` on; the stage then holds only ``rest``."""
+
+    def drop(self) -> None:
+        """Forget what the stage holds."""
+
+    def reset_connection(self) -> None:
+        """Close both sides of the connection with a TCP RST."""
+
+
 # --- what each type does ----------------------------------------------------------------------------------------
 
 
-async def noop(stage: Stage) -> None:
+async def noop(stage: ToxicStage) -> None:
     """Pass everything on unchanged (also what a toxic does on connections its toxicity spared)."""
     while True:
         chunk = await stage.receive()
@@ -106,14 +139,14 @@ async def noop(stage: Stage) -> None:
             return
 
 
-async def latency(stage: Stage) -> None:
+async def latency(stage: ToxicStage) -> None:
     """Delay each chunk by ``latency`` ± ``jitter`` ms, counted from when it was read, so data keeps streaming."""
     loop = asyncio.get_running_loop()
     while True:
         chunk = await stage.receive()
         if chunk is None:
             return await stage.forward(None)
-        attributes = stage.toxic.attributes
+        attributes = stage.attributes
         delay, jitter = attributes["latency"], attributes["jitter"]
         if jitter > 0:
             delay += random.randrange(-jitter, jitter)
@@ -123,7 +156,7 @@ async def latency(stage: Stage) -> None:
         await stage.forward(chunk._replace(at=chunk.at + max(wait, 0.0)))
 
 
-async def bandwidth(stage: Stage) -> None:
+async def bandwidth(stage: ToxicStage) -> None:
     """Limit the stream to ``rate`` KB/s (1 KB = 1000 bytes); chunks above 100 ms worth are split."""
     loop = asyncio.get_running_loop()
     debt = 0.0
@@ -131,7 +164,7 @@ async def bandwidth(stage: Stage) -> None:
         chunk = await stage.receive()
         if chunk is None:
             return await stage.forward(None)
-        rate = stage.toxic.attributes["rate"]
+        rate = stage.attributes["rate"]
         debt = debt + len(chunk.data) / rate / 1000 if rate > 0 else 0.0
         data, step = chunk.data, rate * 100
         while rate > 0 and len(data) > step:
@@ -144,20 +177,20 @@ async def bandwidth(stage: Stage) -> None:
         await stage.forward(chunk._replace(data=data))
 
 
-async def slow_close(stage: Stage) -> None:
+async def slow_close(stage: ToxicStage) -> None:
     """Hold the end of the stream back for ``delay`` ms."""
     while True:
         chunk = await stage.receive()
         if chunk is None:
-            await asyncio.sleep(stage.toxic.attributes["delay"] / 1000)
+            await asyncio.sleep(stage.attributes["delay"] / 1000)
         await stage.forward(chunk)
         if chunk is None:
             return
 
 
-async def timeout(stage: Stage) -> None:
+async def timeout(stage: ToxicStage) -> None:
     """Drop all data; end the stream after ``timeout`` ms without data (0: never, the connection hangs)."""
-    seconds = stage.toxic.attributes["timeout"] / 1000
+    seconds = stage.attributes["timeout"] / 1000
     while True:
         try:
             chunk = await asyncio.wait_for(stage.receive(), seconds if seconds > 0 else None)
@@ -168,21 +201,21 @@ async def timeout(stage: Stage) -> None:
         stage.drop()
 
 
-async def reset_peer(stage: Stage) -> None:
+async def reset_peer(stage: ToxicStage) -> None:
     """On the first data (or end), wait ``timeout`` ms and reset both sides of the connection (TCP RST)."""
     await stage.receive()
     stage.drop()
-    await asyncio.sleep(stage.toxic.attributes["timeout"] / 1000)
+    await asyncio.sleep(stage.attributes["timeout"] / 1000)
     stage.reset_connection()
 
 
-async def slicer(stage: Stage) -> None:
+async def slicer(stage: ToxicStage) -> None:
     """Cut each chunk into pieces of about ``average_size`` ± ``size_variation`` bytes, ``delay`` µs apart."""
     while True:
         chunk = await stage.receive()
         if chunk is None:
             return await stage.forward(None)
-        attributes = stage.toxic.attributes
+        attributes = stage.attributes
         data = chunk.data
         for start, end in slice_bounds(len(data), attributes["average_size"], attributes["size_variation"]):
             await stage.forward_part(chunk._replace(data=data[start:end]), chunk._replace(data=data[end:]))
@@ -207,14 +240,14 @@ def slice_bounds(length: int, average: int, variation: int) -> list[tuple[int, i
     return split(0, length) if length else []
 
 
-async def limit_data(stage: Stage) -> None:
+async def limit_data(stage: ToxicStage) -> None:
     """End the stream once ``bytes`` bytes went through (counted per connection, across toxic updates)."""
     sent = stage.state.setdefault("sent", 0)
     while True:
         chunk = await stage.receive()
         if chunk is None:
             return await stage.forward(None)
-        limit = stage.toxic.attributes["bytes"]
+        limit = stage.attributes["bytes"]
         data = chunk.data[: max(limit - sent, 0)]
         if data:
             sent = stage.state["sent"] = sent + len(data)
@@ -230,7 +263,7 @@ class ToxicType:
     """How one type behaves: its integer attributes, its pipeline stage, and how much it may buffer."""
 
     attributes: tuple[str, ...]
-    pipe: Callable[[Stage], Awaitable[None]]
+    pipe: Callable[[ToxicStage], Awaitable[None]]
     buffer: int = 1
     closes_when_removed: bool = False
 
