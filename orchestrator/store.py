@@ -73,6 +73,11 @@ class Store:
     def close(self) -> None:
         self.pool.close()
 
+    def ping(self, timeout_s: float) -> None:
+        """One round trip on a pooled connection, waiting at most `timeout_s` for the connection."""
+        with self.pool.connection(timeout=timeout_s) as connection:
+            connection.execute("SELECT 1")
+
     @contextmanager
     def transaction(self) -> Iterator[psycopg.Connection]:
         with self.pool.connection() as connection:
