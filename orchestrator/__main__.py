@@ -14,8 +14,9 @@ import redis
 
 from . import settings as settings_module
 from . import store as store_module
+from .keys import ROLE_STREAMS
 from .processes import die_with_parent, mask_url
-from .queues import ROLE_STREAMS, Queues
+from .queues import Queues
 from .settings import Settings, SettingsError
 from .store import CONNECT_TIMEOUT_S, Store
 
@@ -43,9 +44,9 @@ def main(argv: list[str] | None = None) -> int:
             unknown = [role for role in roles if role not in ROLE_STREAMS]
             if unknown:
                 raise SettingsError(f"--roles: unknown role {unknown[0]}; choose from {', '.join(ROLE_STREAMS)}")
-            from .consumer import Agent
+            from .consumer import AgentProcess
 
-            Agent(settings, roles, arguments.name).run()
+            AgentProcess(settings, roles, arguments.name).run()
         return 0
     except SettingsError as error:
         print(f"orchestrator: {error}", file=sys.stderr, flush=True)

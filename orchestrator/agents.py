@@ -1,4 +1,6 @@
-"""The three agent roles. Each handler is idempotent: a redelivered message changes nothing that was committed.
+"""What the three agent roles do with a message. Each handler is idempotent: a redelivered message changes nothing
+that was committed. Every read and write of PostgreSQL goes through `store`; every status change through
+`store.transition` (runs) or the step functions of `store` (steps), guarded by the table in `states`.
 
 - planner (stream ``plan``): goal -> steps, the model's answer checked against `PLAN_SCHEMA`;
 - worker (stream ``steps``): one step -> optional tool call, a streamed model answer, result and effect committed
@@ -23,10 +25,12 @@ import jsonschema
 import redis
 
 from . import store, tools
+from .keys import AGGREGATE_STREAM, PLAN_STREAM, STEP_STREAM, STREAM_ROLES
 from .llm import Answer, LLMFailure, Models
 from .queues import Delivery, Queues
 from .settings import Settings
-from .store import TERMINAL, Message, Store
+from .states import TERMINAL_RUN_STATUSES, RunStatus
+from .store import Message, Store
 
 log = logging.getLogger("orchestrator.agents")
 
@@ -59,7 +63,6 @@ PLANNER_SYSTEM = (
 )
 WORKER_SYSTEM = "You are a worker agent. Carry out the one step you are given and answer with its result only."
 AGGREGATOR_SYSTEM = "You are the aggregator. Combine the results of the steps into one final answer to the goal."
-ROLE_NAMES = {"plan": "planner", "steps": "worker", "aggregate": "aggregator"}
 
 
 class UnreadableMessage(Exception):
@@ -70,29 +73,31 @@ class StepFailed(Exception):
     """A failure that is final for the run (a model error, a bad plan, a tool's bad input)."""
 
 
-class Agents:
-    def __init__(self, settings: Settings, db: Store, queues: Queues, models: Models, worker: str) -> None:
+class RoleHandlers:
+    """The handlers of the planner, worker and aggregator roles, for the agent process named `agent`."""
+
+    def __init__(self, settings: Settings, db: Store, queues: Queues, models: Models, agent: str) -> None:
         self.settings = settings
         self.db = db
         self.queues = queues
         self.models = models
-        self.worker = worker
+        self.agent = agent
 
     def handle(self, delivery: Delivery) -> None:
-        handler = {"plan": self.plan, "steps": self.carry_out_step, "aggregate": self.aggregate}[delivery.stream]
+        handlers = {PLAN_STREAM: self.plan, STEP_STREAM: self.carry_out_step, AGGREGATE_STREAM: self.aggregate}
         run_id = _run_id(delivery)
         try:
-            handler(delivery, run_id)
+            handlers[delivery.stream](delivery, run_id)
         except StepFailed as failure:
-            if delivery.stream == "steps":
+            if delivery.stream == STEP_STREAM:
                 self.fail(run_id, str(failure), _step_no(delivery))
             else:
-                self.fail(run_id, f"{ROLE_NAMES[delivery.stream]}: {failure}")
+                self.fail(run_id, f"{STREAM_ROLES[delivery.stream]}: {failure}")
 
     # -- roles ------------------------------------------------------------------------------------
 
     def plan(self, delivery: Delivery, run_id: str) -> None:
-        run = self._open_run(run_id, expected="pending")
+        run = self._open_run(run_id, expected=RunStatus.PENDING)
         if run is None:
             return
         text = self._answer(
@@ -104,19 +109,14 @@ class Agents:
         )
         steps = _checked_plan(text)
         with self.db.transaction() as db:
-            run = store.get_run(db, run_id, lock=True)
-            if run["status"] != "pending":
+            if not store.transition(db, run_id, RunStatus.RUNNING):
                 return
-            for number, step in enumerate(steps, start=1):
-                db.execute(
-                    "INSERT INTO steps (run_id, step_no, description, tool, tool_input) VALUES (%s, %s, %s, %s, %s) "
-                    "ON CONFLICT DO NOTHING",
-                    (run_id, number, step["description"], step["tool"], step["input"]),
-                )
-            store.set_run_status(db, run_id, "running")
+            store.add_steps(db, run_id, steps)
             store.add_event(db, run_id, "planned", f"{len(steps)} steps")
-            messages = [store.enqueue(db, "steps", {"run_id": run_id, "step_no": n}) for n in range(1, len(steps) + 1)]
-        self._after_commit(run_id, "running", messages)
+            messages = [
+                store.enqueue(db, STEP_STREAM, {"run_id": run_id, "step_no": n}) for n in range(1, len(steps) + 1)
+            ]
+        self._after_commit(run_id, RunStatus.RUNNING, messages)
 
     def carry_out_step(self, delivery: Delivery, run_id: str) -> None:
         step_no = _step_no(delivery)
@@ -125,13 +125,10 @@ class Agents:
             step = store.get_step(db, run_id, step_no)
             if step is None:
                 raise UnreadableMessage(f"run {run_id} has no step {step_no}")
-            if run is None or run["status"] != "running" or step["status"] in TERMINAL:
+            if run is None or run["status"] != RunStatus.RUNNING:
                 return
-            db.execute(
-                "UPDATE steps SET status = 'running', worker = %s, started_at = coalesce(started_at, now()), "
-                "deliveries = deliveries + 1 WHERE run_id = %s AND step_no = %s",
-                (self.worker, run_id, step_no),
-            )
+            if not store.start_step(db, run_id, step_no, self.agent):
+                return
         self._failpoint("before_llm")
         tool_output = self._tool(step)
         prompt = f"Goal: {run['goal']}\nStep {step_no}: {step['description']}"
@@ -145,31 +142,17 @@ class Agents:
         self._failpoint("after_llm")
         messages: list[Message] = []
         with self.db.transaction() as db:
-            run = store.get_run(db, run_id, lock=True)
-            if run["status"] != "running":
+            run = store.get_run(db, run_id, lock=True)  # the run row before the step's: the lock order everywhere
+            if run["status"] != RunStatus.RUNNING:
                 return
-            applied = db.execute(
-                "UPDATE steps SET status = 'succeeded', result = %s, error = NULL, finished_at = now() "
-                "WHERE run_id = %s AND step_no = %s AND status IN ('pending', 'running') RETURNING step_no",
-                (text, run_id, step_no),
-            ).fetchone()
-            if applied:
-                db.execute(
-                    "INSERT INTO step_effects (run_id, step_no, worker) VALUES (%s, %s, %s)",
-                    (run_id, step_no, self.worker),
-                )
-                store.add_event(db, run_id, "step_applied", self.worker, step_no)
-            remaining = db.execute(
-                "SELECT count(*) AS n FROM steps WHERE run_id = %s AND status <> 'succeeded'", (run_id,)
-            ).fetchone()["n"]
-            if remaining == 0:
-                store.set_run_status(db, run_id, "aggregating")
-                messages.append(store.enqueue(db, "aggregate", {"run_id": run_id}))
+            store.apply_step_result(db, run_id, step_no, text, self.agent)
+            if store.steps_not_succeeded(db, run_id) == 0 and store.transition(db, run_id, RunStatus.AGGREGATING):
+                messages.append(store.enqueue(db, AGGREGATE_STREAM, {"run_id": run_id}))
         self._failpoint("after_commit")
-        self._after_commit(run_id, "aggregating" if messages else None, messages)
+        self._after_commit(run_id, RunStatus.AGGREGATING if messages else None, messages)
 
     def aggregate(self, delivery: Delivery, run_id: str) -> None:
-        run = self._open_run(run_id, expected="aggregating")
+        run = self._open_run(run_id, expected=RunStatus.AGGREGATING)
         if run is None:
             return
         with self.db.transaction() as db:
@@ -179,12 +162,10 @@ class Agents:
             run, "aggregate", lambda: self.models.text(run["provider"], run["model"], AGGREGATOR_SYSTEM, prompt)
         )
         with self.db.transaction() as db:
-            run = store.get_run(db, run_id, lock=True)
-            if run["status"] != "aggregating":
+            if not store.transition(db, run_id, RunStatus.SUCCEEDED, result=text):
                 return
-            store.set_run_status(db, run_id, "succeeded", result=text)
-            store.add_event(db, run_id, "succeeded")
-        self._after_commit(run_id, "succeeded", [])
+            store.add_event(db, run_id, RunStatus.SUCCEEDED.value)
+        self._after_commit(run_id, RunStatus.SUCCEEDED, [])
 
     # -- failures ---------------------------------------------------------------------------------
 
@@ -193,26 +174,22 @@ class Agents:
         with self.db.transaction() as db:
             store.get_run(db, run_id, lock=True)  # the run row first, as everywhere else: no lock-order deadlock
             if step_no is not None:
-                db.execute(
-                    "UPDATE steps SET status = 'failed', error = %s, finished_at = now() "
-                    "WHERE run_id = %s AND step_no = %s AND status IN ('pending', 'running')",
-                    (reason, run_id, step_no),
-                )
+                store.fail_step(db, run_id, step_no, reason)
                 reason = f"step {step_no}: {reason}"
-            ended = store.finish_run(db, run_id, "failed", error=reason)
+            ended = store.finish_run(db, run_id, RunStatus.FAILED, error=reason)
         if ended:
             log.info("run %s failed: %s", run_id, reason)
-            self._after_commit(run_id, "failed", [])
+            self._after_commit(run_id, RunStatus.FAILED, [])
 
     def dead_lettered(self, delivery: Delivery, reason: str) -> None:
         run_id = delivery.payload.get("run_id")
         if isinstance(run_id, str) and _is_uuid(run_id):
-            step_no = delivery.payload.get("step_no") if delivery.stream == "steps" else None
+            step_no = delivery.payload.get("step_no") if delivery.stream == STEP_STREAM else None
             self.fail(run_id, reason, step_no if isinstance(step_no, int) else None)
 
     # -- helpers ----------------------------------------------------------------------------------
 
-    def _open_run(self, run_id: str, *, expected: str) -> dict[str, Any] | None:
+    def _open_run(self, run_id: str, *, expected: RunStatus) -> dict[str, Any] | None:
         with self.db.transaction() as db:
             run = self._live_run(db, run_id)
         return run if run is not None and run["status"] == expected else None
@@ -222,7 +199,7 @@ class Agents:
         run = store.get_run(db, run_id)
         if run is None:
             raise UnreadableMessage(f"there is no run {run_id}")
-        if run["status"] in TERMINAL:
+        if run["status"] in TERMINAL_RUN_STATUSES:
             return None
         return None if store.expire_run_if_late(db, run) else run
 
@@ -264,7 +241,7 @@ class Agents:
     def _failpoint(self, name: str) -> None:
         """``ORCH_FAILPOINT=<name>`` makes this process SIGKILL itself at that point of a step (crash tests)."""
         if self.settings.failpoint == name:
-            log.warning("failpoint %s: killing %s", name, self.worker)
+            log.warning("failpoint %s: killing %s", name, self.agent)
             os.kill(os.getpid(), signal.SIGKILL)
 
 

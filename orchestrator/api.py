@@ -26,6 +26,7 @@ from . import health, store
 from .maintenance import Maintenance
 from .queues import Queues
 from .settings import Settings
+from .states import RunStatus
 from .store import Store
 
 MAX_DEADLINE_S = 24 * 3600
@@ -76,7 +77,7 @@ def create_app(settings: Settings) -> FastAPI:
             )
         run_id = str(run["id"])
         try:
-            queues.cache_status(run_id, "pending")
+            queues.cache_status(run_id, RunStatus.PENDING)
             queues.publish([message])
         except redis.RedisError:
             return {"id": run_id, "status": run["status"]}  # the relay publishes it, the reconciler caches it
@@ -97,11 +98,11 @@ def create_app(settings: Settings) -> FastAPI:
     def cancel(run_id: uuid.UUID) -> dict[str, Any]:
         with db.transaction() as connection:
             run = _existing_run(connection, run_id)
-            if not store.finish_run(connection, str(run_id), "cancelled", error="cancelled on request"):
+            if not store.finish_run(connection, str(run_id), RunStatus.CANCELLED, error="cancelled on request"):
                 raise HTTPException(409, f"run {run_id} has already ended: {run['status']}")
         with contextlib.suppress(redis.RedisError):  # the reconciler repairs the cache
-            queues.cache_status(str(run_id), "cancelled")
-        return {"id": str(run_id), "status": "cancelled"}
+            queues.cache_status(str(run_id), RunStatus.CANCELLED)
+        return {"id": str(run_id), "status": RunStatus.CANCELLED.value}
 
     @app.get("/health")
     def health_report() -> JSONResponse:

@@ -22,9 +22,10 @@ import psycopg
 import psycopg_pool
 import redis
 
-from .agents import Agents, UnreadableMessage
+from .agents import RoleHandlers, UnreadableMessage
+from .keys import ROLE_STREAMS, agent_name
 from .llm import Models
-from .queues import ROLE_STREAMS, Delivery, Queues
+from .queues import Delivery, Queues
 from .settings import Settings
 from .store import Store
 
@@ -32,17 +33,19 @@ log = logging.getLogger("orchestrator.agent")
 TRANSIENT_ERRORS = (redis.ConnectionError, redis.TimeoutError, psycopg.OperationalError, psycopg_pool.PoolTimeout)
 
 
-class Agent:
+class AgentProcess:
+    """One agent process serving `roles`: a consumer named `name` in the group of each role's stream."""
+
     def __init__(self, settings: Settings, roles: tuple[str, ...], name: str | None = None) -> None:
         self.settings = settings
         self.streams = tuple(ROLE_STREAMS[role] for role in roles)
         self.roles = roles
-        self.name = name or f"agent-{socket.gethostname()}-{os.getpid()}"
+        self.name = name or agent_name(socket.gethostname(), os.getpid())
         self.stopping = threading.Event()
         self.db = Store(settings, check_on_checkout=False)
         self.queues = Queues(settings)
         self.models = Models(settings)
-        self.agents = Agents(settings, self.db, self.queues, self.models, self.name)
+        self.handlers = RoleHandlers(settings, self.db, self.queues, self.models, self.name)
         self.started = time.time()
 
     def run(self) -> None:
@@ -92,13 +95,13 @@ class Agent:
         if delivery.deliveries > self.settings.max_deliveries:
             last = self.queues.last_error(delivery) or "the agent working on it stopped (killed or crashed)"
             reason = f"dead-lettered after {delivery.deliveries - 1} deliveries; last error: {last}"
-            self.agents.dead_lettered(delivery, reason)
+            self.handlers.dead_lettered(delivery, reason)
             self.queues.dead_letter(delivery, reason)
             return
         try:
-            self.agents.handle(delivery)
+            self.handlers.handle(delivery)
         except UnreadableMessage as error:
-            self.agents.dead_lettered(delivery, str(error))
+            self.handlers.dead_lettered(delivery, str(error))
             self.queues.dead_letter(delivery, f"unreadable: {error}")
             return
         except TRANSIENT_ERRORS:

@@ -27,7 +27,7 @@ DEFAULT_ENDPOINTS = {"openai": "https://api.openai.com/v1", "anthropic": "https:
 
 def report(settings: Settings, db: Store, queues: Queues) -> dict[str, Any]:
     checks = {
-        "postgres": _probe("postgres", _select_one, db),
+        "postgres": _probe("postgres", db.ping, PROBE_TIMEOUT_S),
         "redis": _probe("redis", queues.redis.ping),
         **{
             f"llm_{name}": _probe(f"llm_{name}", _reach, _endpoint(name, p.base_url))
@@ -78,11 +78,6 @@ def _probe(name: str, check: Callable[..., Any], *arguments: Any) -> dict[str, A
     except Exception as error:
         return {"reachable": False, "latency_ms": _elapsed_ms(started), "error": type(error).__name__}
     return {"reachable": True, "latency_ms": _elapsed_ms(started), "value": value}
-
-
-def _select_one(db: Store) -> None:
-    with db.pool.connection(timeout=PROBE_TIMEOUT_S) as connection:
-        connection.execute("SELECT 1")
 
 
 _probe_client = httpx2.Client(timeout=PROBE_TIMEOUT_S)

@@ -18,6 +18,7 @@ import redis
 
 from . import store
 from .queues import Queues
+from .states import RunStatus
 from .store import Message, Store
 
 log = logging.getLogger("orchestrator.maintenance")
@@ -68,7 +69,7 @@ class Maintenance:
         with self.db.transaction() as db:
             expired = store.expire_deadlines(db)
         for run in expired:
-            self.queues.cache_status(str(run["id"]), "failed")
+            self.queues.cache_status(str(run["id"]), RunStatus.FAILED)
 
     def reconcile(self) -> int:
         """Repairs the cache from PostgreSQL; returns how many runs it repaired."""

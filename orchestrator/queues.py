@@ -1,4 +1,5 @@
-"""Redis: a stream per role with one consumer group, the dead-letter stream, the run-status cache, heartbeats."""
+"""Redis: a work stream per agent role with one consumer group, the dead-letter stream, the run-status cache,
+heartbeats. The key layout is `keys.Keys`."""
 
 from __future__ import annotations
 
@@ -12,20 +13,17 @@ import redis
 from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
 
+from .keys import DEAD_LETTER_STREAM, GROUP, STATUS_FIELD, WORK_STREAMS, Keys
 from .settings import Settings
 from .store import Message
 
-ROLES = ("plan", "steps", "aggregate")
-ROLE_STREAMS = {"planner": "plan", "worker": "steps", "aggregator": "aggregate"}
-"""The stream each agent role consumes."""
-GROUP = "agents"
-DEAD_LETTER = "dead"
 SOCKET_TIMEOUT_S = 5
 
 
 @dataclass(frozen=True)
 class Delivery:
     stream: str
+    """The stream's name (``plan``, ``steps``, ``aggregate``), not its key."""
     id: str
     payload: dict[str, Any]
     deliveries: int
@@ -35,7 +33,7 @@ class Queues:
     """Every key lives under the system's key prefix, so several systems share one Redis without meeting."""
 
     def __init__(self, settings: Settings) -> None:
-        self.prefix = settings.key_prefix
+        self.keys = Keys(settings.key_prefix)
         self.redis = redis.Redis.from_url(
             settings.redis_url,
             socket_connect_timeout=SOCKET_TIMEOUT_S,
@@ -44,19 +42,13 @@ class Queues:
             decode_responses=True,
         )
 
-    def key(self, *parts: str) -> str:
-        return self.prefix + ":".join(parts)
-
-    def stream(self, role: str) -> str:
-        return self.key("stream", role)
-
     def close(self) -> None:
         self.redis.close()
 
     def ensure_groups(self) -> None:
-        for role in (*ROLES, DEAD_LETTER):
+        for stream in (*WORK_STREAMS, DEAD_LETTER_STREAM):
             try:
-                self.redis.xgroup_create(self.stream(role), GROUP, id="0", mkstream=True)
+                self.redis.xgroup_create(self.keys.stream(stream), GROUP, id="0", mkstream=True)
             except redis.ResponseError as error:
                 if "BUSYGROUP" not in str(error):
                     raise
@@ -66,32 +58,32 @@ class Queues:
             return
         pipe = self.redis.pipeline(transaction=False)
         for message in messages:
-            pipe.xadd(self.stream(message.stream), {"payload": json.dumps(message.payload), "outbox": message.id})
+            pipe.xadd(self.keys.stream(message.stream), {"payload": json.dumps(message.payload), "outbox": message.id})
         pipe.execute()
 
-    def read(self, consumer: str, roles: tuple[str, ...], block_ms: int) -> list[Delivery]:
+    def read(self, consumer: str, streams: tuple[str, ...], block_ms: int) -> list[Delivery]:
         answer = self.redis.xreadgroup(
-            GROUP, consumer, {self.stream(role): ">" for role in roles}, count=1, block=block_ms
+            GROUP, consumer, {self.keys.stream(stream): ">" for stream in streams}, count=1, block=block_ms
         )
         return [
-            Delivery(self._role(stream), entry_id, _payload(fields), 1)
-            for stream, entries in answer or []
+            Delivery(self.keys.stream_name(key), entry_id, _payload(fields), 1)
+            for key, entries in answer or []
             for entry_id, fields in entries
             if fields is not None
         ]
 
-    def claim_idle(self, consumer: str, role: str, min_idle_ms: int) -> list[Delivery]:
+    def claim_idle(self, consumer: str, stream: str, min_idle_ms: int) -> list[Delivery]:
         """Entries of dead or stuck consumers, idle past the visibility timeout (XAUTOCLAIM)."""
-        stream = self.stream(role)
-        answer = self.redis.xautoclaim(stream, GROUP, consumer, min_idle_time=min_idle_ms, start_id="0-0", count=5)
+        key = self.keys.stream(stream)
+        answer = self.redis.xautoclaim(key, GROUP, consumer, min_idle_time=min_idle_ms, start_id="0-0", count=5)
         claimed = []
         for entry_id, fields in answer[1]:
             if fields is None:
-                self.redis.xack(stream, GROUP, entry_id)
+                self.redis.xack(key, GROUP, entry_id)
                 continue
-            pending = self.redis.xpending_range(stream, GROUP, min=entry_id, max=entry_id, count=1)
+            pending = self.redis.xpending_range(key, GROUP, min=entry_id, max=entry_id, count=1)
             deliveries = pending[0]["times_delivered"] if pending else 1
-            claimed.append(Delivery(role, entry_id, _payload(fields), deliveries))
+            claimed.append(Delivery(stream, entry_id, _payload(fields), deliveries))
         return claimed
 
     def keep_claimed(self, consumer: str, delivery: Delivery, *, min_idle_s: float) -> None:
@@ -99,22 +91,22 @@ class Queues:
 
         ``min_idle_s`` leaves alone an entry another agent has just taken over (its idle time was reset then).
         """
-        stream = self.stream(delivery.stream)
-        self.redis.xclaim(stream, GROUP, consumer, int(min_idle_s * 1000), [delivery.id], justid=True)
+        key = self.keys.stream(delivery.stream)
+        self.redis.xclaim(key, GROUP, consumer, int(min_idle_s * 1000), [delivery.id], justid=True)
 
     def ack(self, delivery: Delivery) -> None:
-        stream = self.stream(delivery.stream)
+        key = self.keys.stream(delivery.stream)
         pipe = self.redis.pipeline(transaction=True)
-        pipe.xack(stream, GROUP, delivery.id)
-        pipe.xdel(stream, delivery.id)
-        pipe.hdel(self.key("delivery-errors"), delivery.id)
+        pipe.xack(key, GROUP, delivery.id)
+        pipe.xdel(key, delivery.id)
+        pipe.hdel(self.keys.delivery_errors, delivery.id)
         pipe.execute()
 
     def record_error(self, delivery: Delivery, error: str) -> None:
-        self.redis.hset(self.key("delivery-errors"), delivery.id, error[:1000])
+        self.redis.hset(self.keys.delivery_errors, delivery.id, error[:1000])
 
     def last_error(self, delivery: Delivery) -> str | None:
-        return self.redis.hget(self.key("delivery-errors"), delivery.id)
+        return self.redis.hget(self.keys.delivery_errors, delivery.id)
 
     def dead_letter(self, delivery: Delivery, reason: str) -> None:
         entry = {
@@ -124,27 +116,27 @@ class Queues:
             "deliveries": delivery.deliveries,
             "reason": reason,
         }
-        self.redis.xadd(self.stream(DEAD_LETTER), entry)
+        self.redis.xadd(self.keys.dead_letters, entry)
         self.ack(delivery)
 
     def dead_letters(self) -> list[dict[str, Any]]:
-        return [fields for _, fields in self.redis.xrange(self.stream(DEAD_LETTER))]
+        return [fields for _, fields in self.redis.xrange(self.keys.dead_letters)]
 
     def cache_status(self, run_id: str, status: str) -> None:
-        self.redis.hset(self.key("run", run_id), mapping={"status": status, "updated_at": f"{time.time():.3f}"})
+        self.redis.hset(self.keys.run_status(run_id), mapping=_cached(status))
 
     def repair_status(self, run_id: str, stored_status: Callable[[], str | None]) -> bool:
         """Writes the stored status unless an agent cached a newer one meanwhile (WATCH); True when it wrote."""
-        key = self.key("run", run_id)
+        key = self.keys.run_status(run_id)
         with self.redis.pipeline() as pipe:
             try:
                 pipe.watch(key)
-                cached = pipe.hget(key, "status")
+                cached = pipe.hget(key, STATUS_FIELD)
                 status = stored_status()
                 if status is None or status == cached:
                     return False
                 pipe.multi()
-                pipe.hset(key, mapping={"status": status, "updated_at": f"{time.time():.3f}"})
+                pipe.hset(key, mapping=_cached(status))
                 pipe.execute()
             except redis.WatchError:
                 return False
@@ -153,28 +145,29 @@ class Queues:
     def cached_statuses(self, run_ids: list[str]) -> dict[str, str | None]:
         pipe = self.redis.pipeline(transaction=False)
         for run_id in run_ids:
-            pipe.hget(self.key("run", run_id), "status")
+            pipe.hget(self.keys.run_status(run_id), STATUS_FIELD)
         return dict(zip(run_ids, pipe.execute(), strict=True))
 
-    def heartbeat(self, consumer: str, info: dict[str, Any], ttl_s: float) -> None:
-        self.redis.set(self.key("worker", consumer), json.dumps(info), px=max(1, int(ttl_s * 1000)))
+    def heartbeat(self, agent: str, info: dict[str, Any], ttl_s: float) -> None:
+        self.redis.set(self.keys.heartbeat(agent), json.dumps(info), px=max(1, int(ttl_s * 1000)))
 
-    def forget_worker(self, consumer: str) -> None:
-        self.redis.delete(self.key("worker", consumer))
+    def forget_worker(self, agent: str) -> None:
+        self.redis.delete(self.keys.heartbeat(agent))
 
     def live_workers(self) -> list[dict[str, Any]]:
-        keys = list(self.redis.scan_iter(match=self.key("worker", "*"), count=500))
+        keys = list(self.redis.scan_iter(match=self.keys.heartbeats, count=500))
         values = self.redis.mget(keys) if keys else []
         return [json.loads(value) for value in values if value]
 
     def has_epoch(self) -> bool:
-        return bool(self.redis.exists(self.key("epoch")))
+        return bool(self.redis.exists(self.keys.epoch))
 
     def set_epoch(self) -> None:
-        self.redis.set(self.key("epoch"), f"{time.time():.3f}")
+        self.redis.set(self.keys.epoch, f"{time.time():.3f}")
 
-    def _role(self, stream: str) -> str:
-        return stream.removeprefix(self.key("stream", ""))
+
+def _cached(status: str) -> dict[str, str]:
+    return {STATUS_FIELD: str(status), "updated_at": f"{time.time():.3f}"}
 
 
 def _payload(fields: dict[str, str]) -> dict[str, Any]:

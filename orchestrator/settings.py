@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from .keys import DEFAULT_PREFIX
+
 PROVIDERS = ("openai", "anthropic")
 DEFAULT_MODELS = {"openai": "gpt-4o-mini", "anthropic": "claude-haiku-4-5"}
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s)?\s*$")
@@ -68,7 +70,7 @@ def load(environ: dict[str, str] | None = None) -> Settings:
         database_url=_required(env, "ORCH_DATABASE_URL", "postgresql://user:password@host:5432/db"),
         schema=schema,
         redis_url=_required(env, "ORCH_REDIS_URL", "redis://host:6379/0"),
-        key_prefix=_get(env, "ORCH_KEY_PREFIX") or "orch:",
+        key_prefix=_get(env, "ORCH_KEY_PREFIX") or DEFAULT_PREFIX,
         provider=provider,
         providers=providers,
         workers=_integer(env, "ORCH_WORKERS", 2, minimum=0),

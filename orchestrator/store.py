@@ -15,9 +15,20 @@ from psycopg import sql
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
+from .keys import AGGREGATE_STREAM, PLAN_STREAM, STEP_STREAM
 from .settings import Settings
+from .states import (
+    OPEN_STEP_STATUSES,
+    RUN_TRANSITIONS,
+    STEP_TRANSITIONS,
+    TERMINAL_RUN_STATUSES,
+    IllegalTransition,
+    RunStatus,
+    StepStatus,
+    moved_on,
+    sources,
+)
 
-TERMINAL = ("succeeded", "failed", "cancelled")
 CONNECT_TIMEOUT_S = 5
 _SCHEMA_SQL = Path(__file__).with_name("schema.sql")
 _MIGRATION_LOCK = 0x6F726368  # "orch": one migration at a time per database
@@ -62,6 +73,11 @@ class Store:
     def close(self) -> None:
         self.pool.close()
 
+    def ping(self, timeout_s: float) -> None:
+        """One round trip on a pooled connection, waiting at most `timeout_s` for the connection."""
+        with self.pool.connection(timeout=timeout_s) as connection:
+            connection.execute("SELECT 1")
+
     @contextmanager
     def transaction(self) -> Iterator[psycopg.Connection]:
         with self.pool.connection() as connection:
@@ -97,7 +113,7 @@ def create_run(
         (str(uuid.uuid4()), goal, provider, model, deadline_s),
     ).fetchone()
     add_event(db, run["id"], "submitted", f"provider {provider}, model {model}, deadline {deadline_s:g} s")
-    return run, enqueue(db, "plan", {"run_id": str(run["id"])})
+    return run, enqueue(db, PLAN_STREAM, {"run_id": str(run["id"])})
 
 
 def get_run(db: psycopg.Connection, run_id: str, *, lock: bool = False) -> dict[str, Any] | None:
@@ -127,30 +143,125 @@ def usage(db: psycopg.Connection, run_id: str) -> dict[str, Any]:
     ).fetchone()
 
 
-def set_run_status(db: psycopg.Connection, run_id: str, status: str, **fields: Any) -> None:
-    assignments = ", ".join(f"{name} = %({name})s" for name in fields)
-    finished = ", finished_at = now()" if status in TERMINAL else ""
-    db.execute(
-        f"UPDATE runs SET status = %(status)s, updated_at = now(){finished}"
-        + (f", {assignments}" if assignments else "")
-        + " WHERE id = %(run_id)s",
-        {"status": status, "run_id": run_id, **fields},
-    )
+def transition(db: psycopg.Connection, run_id: str, target: RunStatus, **fields: Any) -> bool:
+    """Moves the run to `target`, under the run's row lock, if `RUN_TRANSITIONS` allows it from where the run is.
 
-
-def finish_run(db: psycopg.Connection, run_id: str, status: str, *, error: str | None = None) -> bool:
-    """Ends a run that is not yet terminal (its open steps are cancelled); False when it had already ended."""
+    Returns True when it moved, False when there was nothing to do: the run is already at `target` or has moved on
+    since the caller looked (another delivery of the same message did the work first; the run was cancelled, failed
+    or expired meanwhile), or there is no such run. Redelivered messages and lost races thus change nothing.
+    Raises `IllegalTransition` when the move is still ahead of the run but the table forbids it (it would skip a
+    status) or when nothing may move to `target`. `fields` (``result``, ``error``) are set with the status;
+    ``finished_at`` is set when `target` ends the run. The row lock is held until the transaction ends.
+    """
+    target = RunStatus(target)
+    unknown = sorted(set(fields) - _TRANSITION_FIELDS)
+    if unknown:
+        raise ValueError(f"a transition sets the status, result and error of a run, not {', '.join(unknown)}")
     run = get_run(db, run_id, lock=True)
-    if run is None or run["status"] in TERMINAL:
+    if run is None:
         return False
-    set_run_status(db, run_id, status, error=error)
+    current = RunStatus(run["status"])
+    if target not in RUN_TRANSITIONS[current]:
+        if moved_on(RUN_TRANSITIONS, current, target):
+            return False
+        raise IllegalTransition(f"run {run_id}", current, target)
+    assignments = [sql.SQL("status = %(status)s, updated_at = now()")]
+    if target in TERMINAL_RUN_STATUSES:
+        assignments.append(sql.SQL("finished_at = now()"))
+    assignments += [sql.SQL("{} = {}").format(sql.Identifier(name), sql.Placeholder(name)) for name in fields]
     db.execute(
-        "UPDATE steps SET status = 'cancelled', finished_at = now() "
-        "WHERE run_id = %s AND status IN ('pending', 'running')",
-        (run_id,),
+        sql.SQL("UPDATE runs SET {} WHERE id = %(run_id)s").format(sql.SQL(", ").join(assignments)),
+        {"status": target.value, "run_id": run_id, **fields},
     )
-    add_event(db, run_id, status, error)
     return True
+
+
+_TRANSITION_FIELDS = frozenset({"result", "error"})
+
+
+def finish_run(db: psycopg.Connection, run_id: str, status: RunStatus, *, error: str | None = None) -> bool:
+    """Ends a run that is not yet terminal (its open steps are cancelled); False when it had already ended."""
+    if not transition(db, run_id, status, error=error):
+        return False
+    _end_open_steps(db, run_id, StepStatus.CANCELLED)
+    add_event(db, run_id, RunStatus(status).value, error)
+    return True
+
+
+# -- steps: every update is guarded by STEP_TRANSITIONS and does nothing to a step that has ended ----------------
+
+
+def add_steps(db: psycopg.Connection, run_id: str, steps: list[dict[str, Any]]) -> None:
+    """The plan's steps, numbered from 1; steps a previous delivery inserted stay as they are."""
+    with db.cursor() as cursor:
+        cursor.executemany(
+            "INSERT INTO steps (run_id, step_no, description, tool, tool_input) VALUES (%s, %s, %s, %s, %s) "
+            "ON CONFLICT DO NOTHING",
+            [
+                (run_id, number, step["description"], step["tool"], step["input"])
+                for number, step in enumerate(steps, 1)
+            ],
+        )
+
+
+def start_step(db: psycopg.Connection, run_id: str, step_no: int, worker: str) -> bool:
+    """Marks the step running on `worker` and counts the delivery; False when the step has ended."""
+    return _step_moved(
+        db,
+        StepStatus.RUNNING,
+        "worker = %(worker)s, started_at = coalesce(started_at, now()), deliveries = deliveries + 1",
+        {"run_id": run_id, "step_no": step_no, "worker": worker},
+    )
+
+
+def apply_step_result(db: psycopg.Connection, run_id: str, step_no: int, result: str, worker: str) -> bool:
+    """Stores the step's result with its `step_effects` row and event, once; False when the step had ended."""
+    applied = _step_moved(
+        db,
+        StepStatus.SUCCEEDED,
+        "result = %(result)s, error = NULL, finished_at = now()",
+        {"run_id": run_id, "step_no": step_no, "result": result},
+    )
+    if applied:
+        db.execute("INSERT INTO step_effects (run_id, step_no, worker) VALUES (%s, %s, %s)", (run_id, step_no, worker))
+        add_event(db, run_id, "step_applied", worker, step_no)
+    return applied
+
+
+def fail_step(db: psycopg.Connection, run_id: str, step_no: int, reason: str) -> bool:
+    """Fails the step with `reason`; False when it had already ended."""
+    return _step_moved(
+        db,
+        StepStatus.FAILED,
+        "error = %(reason)s, finished_at = now()",
+        {"run_id": run_id, "step_no": step_no, "reason": reason},
+    )
+
+
+def steps_not_succeeded(db: psycopg.Connection, run_id: str) -> int:
+    return db.execute(
+        "SELECT count(*) AS n FROM steps WHERE run_id = %s AND status <> %s", (run_id, StepStatus.SUCCEEDED.value)
+    ).fetchone()["n"]
+
+
+def _step_moved(db: psycopg.Connection, target: StepStatus, assignments: str, params: dict[str, Any]) -> bool:
+    moved = db.execute(
+        f"UPDATE steps SET status = %(status)s, {assignments} "
+        "WHERE run_id = %(run_id)s AND step_no = %(step_no)s AND status = ANY(%(sources)s) RETURNING step_no",
+        {**params, "status": target.value, "sources": _step_sources(target)},
+    ).fetchone()
+    return moved is not None
+
+
+def _end_open_steps(db: psycopg.Connection, run_id: str, target: StepStatus) -> None:
+    db.execute(
+        "UPDATE steps SET status = %s, finished_at = now() WHERE run_id = %s AND status = ANY(%s)",
+        (target.value, run_id, _step_sources(target)),
+    )
+
+
+def _step_sources(target: StepStatus) -> list[str]:
+    return sorted(status.value for status in sources(STEP_TRANSITIONS, target))
 
 
 def stored_answer(db: psycopg.Connection, run_id: str, purpose: str) -> str | None:
@@ -207,7 +318,7 @@ def _fail_late_runs(db: psycopg.Connection, narrowing: str, params: tuple[Any, .
     ).fetchall()
     for run in late:
         reason = f"the run's deadline of {float(run['deadline_s']):g} s passed while it was {run['status']}"
-        finish_run(db, run["id"], "failed", error=reason)
+        finish_run(db, run["id"], RunStatus.FAILED, error=reason)
     return late
 
 
@@ -225,13 +336,14 @@ def outstanding_work(db: psycopg.Connection) -> list[tuple[str, dict[str, Any]]]
     work: list[tuple[str, dict[str, Any]]] = []
     for run in db.execute("SELECT id, status FROM runs WHERE finished_at IS NULL").fetchall():
         run_id = str(run["id"])
-        if run["status"] == "pending":
-            work.append(("plan", {"run_id": run_id}))
-        elif run["status"] == "aggregating":
-            work.append(("aggregate", {"run_id": run_id}))
+        if run["status"] == RunStatus.PENDING:
+            work.append((PLAN_STREAM, {"run_id": run_id}))
+        elif run["status"] == RunStatus.AGGREGATING:
+            work.append((AGGREGATE_STREAM, {"run_id": run_id}))
         else:
             open_steps = db.execute(
-                "SELECT step_no FROM steps WHERE run_id = %s AND status IN ('pending', 'running')", (run_id,)
+                "SELECT step_no FROM steps WHERE run_id = %s AND status = ANY(%s)",
+                (run_id, sorted(status.value for status in OPEN_STEP_STATUSES)),
             ).fetchall()
-            work.extend(("steps", {"run_id": run_id, "step_no": row["step_no"]}) for row in open_steps)
+            work.extend((STEP_STREAM, {"run_id": run_id, "step_no": row["step_no"]}) for row in open_steps)
     return work

@@ -1,10 +1,15 @@
-"""The adapter of the reference orchestrator (``orchestrator/``): processes, HTTP API, PostgreSQL and Redis."""
+"""The adapter of the reference orchestrator (``orchestrator/``): processes, HTTP API, PostgreSQL and Redis.
+
+The orchestrator's Redis key layout and statuses come from ``orchestrator.keys`` and ``orchestrator.states`` (both
+standard library only), so the adapter reads the keys the system writes instead of spelling them a second time.
+"""
 
 from __future__ import annotations
 
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -16,6 +21,9 @@ import httpx2
 import psycopg
 import redis
 from psycopg.rows import dict_row
+
+from orchestrator.keys import STATUS_FIELD, Keys, agent_name
+from orchestrator.states import StepStatus
 
 from .contract import (
     AgentSystemAdapter,
@@ -60,12 +68,14 @@ class ReferenceAdapter(AgentSystemAdapter):
         self._http: httpx2.Client | None = None
         self._db: psycopg.Connection | None = None
         self._redis: redis.Redis | None = None
+        self._keys = Keys()
         self._log = None
 
     # -- lifecycle --------------------------------------------------------------------------------
 
     def start(self, config: SystemConfig) -> None:
         self.config = config
+        self._keys = Keys(config.key_prefix)
         self._log = open(config.log_file or os.devnull, "ab")  # noqa: SIM115 - kept open while the system runs
         with tempfile.TemporaryDirectory(prefix="agent-system-") as scratch:
             ready_file = Path(scratch, "ready.json")
@@ -136,7 +146,7 @@ class ReferenceAdapter(AgentSystemAdapter):
 
     def workers(self) -> list[dict[str, Any]]:
         """The agents whose heartbeat key has not expired (the same keys ``/health`` counts)."""
-        keys = list(self._redis.scan_iter(match=f"{self.config.key_prefix}worker:*", count=500))
+        keys = list(self._redis.scan_iter(match=self._keys.heartbeats, count=500))
         return [json.loads(value) for value in self._redis.mget(keys) if value] if keys else []
 
     def kill_worker(self, name: str | None = None) -> str:
@@ -144,14 +154,15 @@ class ReferenceAdapter(AgentSystemAdapter):
         if name is not None:
             workers = [worker for worker in workers if worker["name"] == name]
         else:
-            busy = {row["worker"] for row in self._db.execute("SELECT worker FROM steps WHERE status = 'running'")}
+            running = self._db.execute("SELECT worker FROM steps WHERE status = %s", (StepStatus.RUNNING.value,))
+            busy = {row["worker"] for row in running}
             workers.sort(key=lambda worker: worker["name"] not in busy)
         if not workers:
             raise AgentSystemError(f"No live worker{f' named {name}' if name else ''} to kill.")
         victim = workers[0]
         os.kill(victim["pid"], signal.SIGKILL)
         self._reap(victim["pid"])
-        self._redis.delete(f"{self.config.key_prefix}worker:{victim['name']}")
+        self._redis.delete(self._keys.heartbeat(victim["name"]))
         return victim["name"]
 
     def start_worker(self, *, failpoint: str | None = None, **_options: Any) -> str:
@@ -159,7 +170,7 @@ class ReferenceAdapter(AgentSystemAdapter):
         itself at that point of its first step."""
         process = self._spawn(["agent"], {"ORCH_FAILPOINT": failpoint} if failpoint else {})
         self._extra.append(process)
-        return f"agent-{os.uname().nodename}-{process.pid}"
+        return agent_name(socket.gethostname(), process.pid)
 
     def worker_processes(self) -> list[subprocess.Popen]:
         return list(self._extra)
@@ -167,15 +178,15 @@ class ReferenceAdapter(AgentSystemAdapter):
     # -- stores -----------------------------------------------------------------------------------
 
     def cached_status(self, run_id: str) -> str | None:
-        return self._redis.hget(f"{self.config.key_prefix}run:{run_id}", "status")
+        return self._redis.hget(self._keys.run_status(run_id), STATUS_FIELD)
 
     def drop_cached_state(self) -> int:
         """Deletes every key of the system (streams, groups, cache, heartbeats), as a Redis that lost its data."""
-        keys = list(self._redis.scan_iter(match=f"{self.config.key_prefix}*", count=1000))
+        keys = list(self._redis.scan_iter(match=self._keys.everything, count=1000))
         return self._redis.delete(*keys) if keys else 0
 
     def dead_letters(self) -> list[dict[str, Any]]:
-        return [fields for _, fields in self._redis.xrange(f"{self.config.key_prefix}stream:dead")]
+        return [fields for _, fields in self._redis.xrange(self._keys.dead_letters)]
 
     def stored_statuses(self) -> dict[str, str]:
         return {str(row["id"]): row["status"] for row in self._db.execute("SELECT id, status FROM runs")}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from orchestrator.keys import Keys
+
 from .harness import System, wait_for
 
 
@@ -40,6 +42,6 @@ def test_a_deleted_cache_entry_is_repaired(start_system) -> None:
     run_id = system.submit()
     system.wait_finished(run_id)
 
-    system.adapter._redis.delete(f"{system.adapter.config.key_prefix}run:{run_id}")
+    system.adapter._redis.delete(Keys(system.adapter.config.key_prefix).run_status(run_id))
 
     assert wait_for(lambda: system.adapter.cached_status(run_id), 10, "the reconciler") == "succeeded"

@@ -1,9 +1,11 @@
-"""Redis side of the orchestrator on the run's real Redis: cache repairs that never undo a newer status."""
+"""The orchestrator's Redis side on the run's real Redis: the keys it writes, cache repairs that keep newer statuses."""
 
 from __future__ import annotations
 
+from orchestrator.keys import STATUS_FIELD, Keys
 from orchestrator.queues import Queues
 from orchestrator.settings import load
+from orchestrator.states import RunStatus
 
 
 def _queues(services, namespace) -> Queues:
@@ -36,3 +38,15 @@ def test_a_repair_leaves_a_status_an_agent_cached_meanwhile(services, namespace)
 
     assert queues.repair_status("run-1", stored_status_while_an_agent_caches_a_newer_one) is False
     assert queues.cached_statuses(["run-1"]) == {"run-1": "succeeded"}
+
+
+def test_the_cache_and_heartbeats_live_at_the_keys_the_layout_names(services, namespace) -> None:
+    queues = _queues(services, namespace)
+    keys = Keys(namespace.key_prefix)
+
+    queues.cache_status("run-1", RunStatus.SUCCEEDED)
+    queues.heartbeat("agent-a", {"name": "agent-a"}, ttl_s=30)
+
+    assert queues.redis.hget(keys.run_status("run-1"), STATUS_FIELD) == "succeeded"
+    assert queues.redis.get(keys.heartbeat("agent-a")) == '{"name": "agent-a"}'
+    assert [worker["name"] for worker in queues.live_workers()] == ["agent-a"]
