@@ -104,8 +104,5 @@ class DeprecatedHealthKeywords:
         )
 
     def _replaced(self, old: str, service: str, operator, expected, message, retry_timeout: timedelta) -> str:
-        logger.warn(
-            f"Keyword '{old}' is deprecated and will be removed in the next release: "
-            f"use '{REPLACEMENT}    {service}' instead."
-        )
+        logger.warn(f"Keyword '{old}' is deprecated: use '{REPLACEMENT}    {service}' instead.")
         return self.keywords.get_service_health(service, operator, expected, message, retry_timeout=retry_timeout)

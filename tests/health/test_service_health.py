@@ -122,10 +122,7 @@ def test_a_deprecated_getter_warns_and_calls_get_service_health(
 
     assert call(HealthLibrary()) == "ok"
     assert calls == [((service, Op["=="], "ok", None), {"retry_timeout": timedelta(0)})]
-    assert warnings == [
-        f"Keyword '{name}' is deprecated and will be removed in the next release: "
-        f"use 'Get Service Health    {service}' instead."
-    ]
+    assert warnings == [f"Keyword '{name}' is deprecated: use 'Get Service Health    {service}' instead."]
 
 
 def test_a_deprecated_getter_still_probes_the_real_service(health: HealthLibrary, warnings: list[str]) -> None:
