@@ -1,13 +1,10 @@
 *** Settings ***
-Documentation     RedisLibrary's failures name the key, the expectation and the fix; a server that stops
-...               answering fails a keyword within its socket timeout.
+Documentation     RedisLibrary's failures name the key, the expectation and the fix.
 
-Library           libraries.redis_library.RedisLibrary
-Library           libraries.redis_library.testing.StoppableRedis
-Resource          keywords/services.resource
+Resource          keywords/redis.resource
 
-Suite Setup       Open Suite Namespace And Connect
-Suite Teardown    Disconnect And Close Suite Namespace
+Suite Setup       Open Redis Suite
+Suite Teardown    Close Redis Suite
 
 Test Tags         redis
 
@@ -52,35 +49,11 @@ URL With Another Scheme Is Refused
     ...    http://cache.test:6379
     ...    alias=wrong
 
-Redis That Stops Answering Fails Within Its Socket Timeout
-    [Documentation]    A server that stops answering fails the next command within its socket timeout.
-    Start A Redis That Will Stop Answering    socket_timeout=500 ms
-    Set Redis Value    probe    1    alias=frozen
-    Make Private Redis Stop Answering
-    ${error}    Keyword Should Fail Within    5 s    Get Redis Value    probe    alias=frozen
-    Should Contain    ${error}    did not answer GET on key 'probe' within socket_timeout=0.5 s
-    [Teardown]    Remove The Redis That Stopped Answering
-
-
-*** Keywords ***
-Open Suite Namespace And Connect
-    [Documentation]    Opens the suite's own namespace, then connects to the run's Redis as ``default``.
-    Open Suite Namespace
-    Connect To Redis
-
-Disconnect And Close Suite Namespace
-    [Documentation]    Disconnects every Redis connection, then drops the suite's namespace and its keys.
-    Disconnect From All Redis
-    Close Suite Namespace
-
-Start A Redis That Will Stop Answering
-    [Documentation]    Starts a private Redis server (never the run's) and connects to it as ``frozen`` with the
-    ...    given ``${socket_timeout}``.
-    [Arguments]    ${socket_timeout}
-    ${url}    Start Private Redis
-    Connect To Redis From URL    ${url}    socket_timeout=${socket_timeout}    alias=frozen
-
-Remove The Redis That Stopped Answering
-    [Documentation]    Closes the ``frozen`` connection and stops the private server. Safe in a teardown.
-    Disconnect From Redis    alias=frozen
-    Stop Private Redis
+Key That Never Expires Fails A TTL Assertion Saying So
+    [Documentation]    A TTL assertion on a key without a TTL fails saying it never expires; without an operator
+    ...    the getter returns ``None``.
+    Set Redis Value    session:75    open
+    Run Keyword And Expect Error    Redis key 'session:75' never expires (expected <= '10 s').
+    ...    Get TTL    session:75    <=    10 s
+    ${left}    Get TTL    session:75
+    Should Be Equal    ${left}    ${None}

@@ -21,12 +21,16 @@ from libraries.services import runtime
 from libraries.services.settings import LLM_ENDPOINTS
 
 from . import probes
+from .deprecated import DeprecatedHealthKeywords
+from .errors import HealthLibraryError
 from .probes import Check
 
 __version__ = "1.0.0"
 AUTH_SETTING = "AUTH_SERVICE_URL"
 AGENT_SYSTEM_LIBRARY = "libraries.agent_system.AgentSystemLibrary"
 SERVICES = ("PostgreSQL", "Redis", "LLM", "Agent System", "Auth Service")
+ALIASES = {"PostgreSQL": ("postgres",)}
+LLM_PROVIDERS = ("openai", "anthropic")
 POLL_PAUSE_S = 0.2
 
 
@@ -55,11 +59,17 @@ class HealthLibrary(DynamicCore):
 
     = Assertions and waiting =
 
-    Getters take AssertionEngine operators: ``Get Redis Health    ==    ok``; with ``retry_timeout`` they poll
-    until the assertion holds. `Wait Until Redis Is Healthy` and its siblings poll until the status is ``ok``
-    and fail naming the last status, latency and reason. Latencies are seconds as numbers; an expected latency
-    may be written ``50 ms``. The system under test's own status is `Get Agent System Health` of
-    AgentSystemLibrary.
+    One getter serves every service, named as in the table above (any case; ``postgres`` works too):
+    ``Get Service Health    Redis    ==    ok``. It takes AssertionEngine operators, and with ``retry_timeout`` it
+    polls until the assertion holds. `Wait Until Redis Is Healthy` and its siblings poll until the status is
+    ``ok`` and fail naming the last status, latency and reason. Latencies are seconds as numbers; an expected
+    latency may be written ``50 ms``. The system under test's own status, without the latency grading, is
+    `Get Agent System Health` of AgentSystemLibrary.
+
+    = Deprecated keywords =
+
+    `Get PostgreSQL Health`, `Get Redis Health`, `Get LLM Health` and `Get Auth Service Health` still work in
+    this release and log a warning each time; write `Get Service Health` with the service's name instead.
     """
 
     ROBOT_LIBRARY_SCOPE = "GLOBAL"
@@ -71,77 +81,40 @@ class HealthLibrary(DynamicCore):
         """``timeout`` bounds each probe; an answer slower than ``degraded_latency`` is ``degraded``."""
         self.timeout = timeout
         self.degraded_latency = degraded_latency
-        DynamicCore.__init__(self, [HealthKeywords(self)])
+        keywords = HealthKeywords(self)
+        DynamicCore.__init__(self, [keywords, DeprecatedHealthKeywords(keywords)])
 
 
 class HealthKeywords:
     def __init__(self, library: HealthLibrary) -> None:
         self.library = library
 
-    @keyword("Get PostgreSQL Health")
-    def get_postgresql_health(
+    @keyword("Get Service Health")
+    def get_service_health(
         self,
+        service: str,
         assertion_operator: AssertionOperator | None = None,
         assertion_expected: Any = None,
         message: str | None = None,
         *,
         retry_timeout: timedelta = timedelta(0),
     ) -> str:
-        """The run's PostgreSQL: ``ok``, ``degraded`` or ``down``; with an operator, polls until it holds.
+        """The health of ``service``: ``ok``, ``degraded`` or ``down``; with an operator, polls until it holds.
+
+        ``service`` is one of the names in `Services and probes`, in any case: ``PostgreSQL`` (or ``postgres``),
+        ``Redis``, ``LLM`` (OpenAI's endpoint; ``LLM Anthropic`` for Anthropic's), ``Agent System`` or
+        ``Auth Service``. Without ``assertion_operator`` it returns the status it saw once. With one, it probes
+        again every 0.2 s until the assertion holds or ``retry_timeout`` (default 0: one probe) has passed, then
+        fails naming the last status, latency and reason; ``message`` replaces that text. The auth service is
+        optional: the test is skipped when ``AUTH_SERVICE_URL`` is not set.
 
         Example:
-        | `Get PostgreSQL Health`    ==    ok
+        | `Get Service Health`    postgres    ==    ok
+        | `Get Service Health`    LLM Anthropic    ==    ok
+        | `Get Service Health`    Agent System    ==    degraded    retry_timeout=10 s
+        | ${status}    `Get Service Health`    Redis
         """
-        return self._status("PostgreSQL", assertion_operator, assertion_expected, message, retry_timeout)
-
-    @keyword("Get Redis Health")
-    def get_redis_health(
-        self,
-        assertion_operator: AssertionOperator | None = None,
-        assertion_expected: Any = None,
-        message: str | None = None,
-        *,
-        retry_timeout: timedelta = timedelta(0),
-    ) -> str:
-        """The run's Redis: ``ok``, ``degraded`` or ``down``; with an operator, polls until it holds.
-
-        Example:
-        | `Get Redis Health`    ==    ok
-        """
-        return self._status("Redis", assertion_operator, assertion_expected, message, retry_timeout)
-
-    @keyword("Get LLM Health")
-    def get_llm_health(
-        self,
-        assertion_operator: AssertionOperator | None = None,
-        assertion_expected: Any = None,
-        message: str | None = None,
-        *,
-        provider: str = "openai",
-        retry_timeout: timedelta = timedelta(0),
-    ) -> str:
-        """The LLM endpoint of ``provider`` (the emulator, or the real API when its key is set).
-
-        Example:
-        | `Get LLM Health`    ==    ok    provider=anthropic
-        """
-        return self._status(f"LLM {provider}", assertion_operator, assertion_expected, message, retry_timeout)
-
-    @keyword("Get Auth Service Health")
-    def get_auth_service_health(
-        self,
-        assertion_operator: AssertionOperator | None = None,
-        assertion_expected: Any = None,
-        message: str | None = None,
-        *,
-        retry_timeout: timedelta = timedelta(0),
-    ) -> str:
-        """The HTTP service at ``AUTH_SERVICE_URL``; the test is skipped when it is not set.
-
-        Example:
-        | `Get Auth Service Health`    ==    ok
-        """
-        return self._status("Auth Service", assertion_operator, assertion_expected, message, retry_timeout)
+        return self._status(self._probe_name(service), assertion_operator, assertion_expected, message, retry_timeout)
 
     @keyword("Get Health Latency")
     def get_health_latency(
@@ -151,13 +124,13 @@ class HealthKeywords:
         assertion_expected: Any = None,
         message: str | None = None,
     ) -> float:
-        """How long the health probe of ``service`` took, in seconds (``PostgreSQL``, ``Redis``, ``LLM``,
-        ``Agent System``, ``Auth Service``).
+        """How long the health probe of ``service`` took, in seconds; ``service`` is named as for
+        `Get Service Health`.
 
         Example:
         | `Get Health Latency`    Redis    <    50 ms
         """
-        check = self._check(self._service(service))
+        check = self._check(self._probe_name(service))
         expected = assertion_expected
         if isinstance(expected, str):
             expected = timestr_to_secs(expected)
@@ -240,10 +213,24 @@ class HealthKeywords:
         return probes.http(url, timeout_s), f"Auth Service {runtime.mask_url(url)}"
 
     def _service(self, service: str) -> str:
+        """The canonical name of ``service`` (the first word of a probe name such as ``LLM anthropic``)."""
+        words = " ".join(service.replace("_", " ").replace("-", " ").split()).lower()
         for name in SERVICES:
-            if service.lower() == name.lower() or service.lower().startswith(f"{name.lower()} "):
+            if words in (name.lower(), *ALIASES.get(name, ())) or words.startswith(f"{name.lower()} "):
                 return name
-        raise ValueError(f"Unknown service '{service}': use {', '.join(SERVICES)}.")
+        raise HealthLibraryError(
+            f"Unknown service '{service}': use PostgreSQL (or postgres), Redis, LLM, Agent System or Auth Service."
+        )
+
+    def _probe_name(self, service: str) -> str:
+        """``service`` as the probes name it: canonical, with the LLM provider kept (``LLM anthropic``)."""
+        name = self._service(service)
+        if name != "LLM":
+            return name
+        provider = service.split()[-1].lower() if len(service.split()) > 1 else "openai"
+        if provider not in LLM_PROVIDERS:
+            raise HealthLibraryError(f"Unknown LLM provider '{provider}': use LLM, LLM OpenAI or LLM Anthropic.")
+        return f"LLM {provider}"
 
     def _available(self, service: str) -> bool:
         endpoints = runtime.endpoints()

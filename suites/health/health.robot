@@ -29,7 +29,7 @@ Probes Report Their Latency
 
 Auth Service Is Healthy
     [Documentation]    The HTTP service named by ``AUTH_SERVICE_URL`` answers; skipped when it is not set.
-    Get Auth Service Health    ==    ok    retry_timeout=${HEALTH_RETRY_TIMEOUT}
+    Get Service Health    Auth Service    ==    ok    retry_timeout=${HEALTH_RETRY_TIMEOUT}
 
 Slow Redis Degrades The System
     [Documentation]    With 400 ms on every Redis answer the system reports ``degraded`` within 10 s.

@@ -33,7 +33,7 @@ Poison Step Lands In The Dead-Letter Queue And Fails Its Run
 
 Workers Restarted After All Were Killed Pick Up The Work
     [Documentation]    A run submitted while no worker lives waits, and finishes once workers are back.
-    All Agent Workers Are Killed
+    Kill All Agent Workers
     ${run}    Submit Agent Run    Reconcile the accounts
     Get Agent Run Status    ${run}    ==    pending
     Start Agent Worker
@@ -46,7 +46,7 @@ Run Survives A Worker That Dies At
     [Documentation]    The only worker SIGKILLs itself at ``${moment}`` of the first step; a new one finishes
     ...    the run, applying each step once and asking the LLM once per step.
     [Arguments]    ${moment}
-    All Agent Workers Are Killed
+    Kill All Agent Workers
     Start Agent Worker    failpoint=${moment}
     ${run}    Submit Agent Run    Report on the incident
     Get Agent Worker Count    ==    0    retry_timeout=20s

@@ -19,7 +19,7 @@ Run, Task And Messages Round Trip
     Record Agent Message    run-1    Looking up flights
     Record Agent Message    run-1    {"tool": "flights", "to": "Oslo"}    kind=tool_call
     Set Agent Run Status    run-1    succeeded
-    Agent Run Should Have Status    run-1    succeeded
+    Stored Run Status Should Be    run-1    succeeded
     Task Should Be Stored Once    plan-trip
     Agent Messages Should Be    run-1    Looking up flights    {"tool": "flights", "to": "Oslo"}
 
@@ -53,7 +53,7 @@ Unknown Run Status Is Refused
     Start Agent Run    run-status
     Run Keyword And Expect Error    CheckViolation: *violates check constraint "agent_runs_status_check"*
     ...    Set Agent Run Status    run-status    exploded
-    Agent Run Should Have Status    run-status    running
+    Stored Run Status Should Be    run-status    running
 
 Deleting A Run Removes Its Tasks And Messages
     [Documentation]    Deleting a run cascades to its tasks and events.

@@ -19,7 +19,7 @@ Terminated Session Is Re-Established And Committed Work Is Intact
     Start Agent Run    run-kill
     Add Task To Run    run-kill    survive-kill
     Server Terminates The Database Session
-    Agent Run Should Have Status    run-kill    running
+    Stored Run Status Should Be    run-kill    running
     Task Should Be Stored Once    survive-kill
     Get Reconnect Count    ==    1
 

@@ -15,7 +15,7 @@ Test Tags         postgres    smoke
 Stored Run Reads Back
     [Documentation]    A run written by one keyword is read back unchanged.
     Start Agent Run    run-smoke    agent=researcher
-    Agent Run Should Have Status    run-smoke    running
+    Stored Run Status Should Be    run-smoke    running
     Stored Run Ids Should Be    run-smoke
 
 Sessions Work In The Suite Schema
@@ -39,4 +39,4 @@ Another Suite's Schema Is Not Visible
     Start Agent Run    run-ours
     Another Suite Stores Run    run-theirs
     Stored Run Ids Should Be    run-ours
-    Agent Run Should Not Exist    run-theirs
+    Stored Run Should Not Exist    run-theirs

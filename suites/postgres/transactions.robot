@@ -18,18 +18,18 @@ Change That Fails Half Way Leaves Nothing Visible
     Connect Observer Session
     Run Keyword And Expect Error    CheckViolation: *agent_tasks_status_check*
     ...    Store Run With Tasks In One Transaction    run-half    pending    claimed    lost
-    Agent Run Should Not Exist    run-half    alias=${OBSERVER}
+    Stored Run Should Not Exist    run-half    alias=${OBSERVER}
     Task Should Not Exist    run-half-0    alias=${OBSERVER}
-    Agent Run Should Not Exist    run-half
+    Stored Run Should Not Exist    run-half
 
 Uncommitted Run Is Invisible To Another Session
     [Documentation]    Another session sees a new run only after it is committed (no dirty reads).
     Connect Observer Session
     Begin Transaction
     Start Agent Run In Transaction    run-draft    planner
-    Agent Run Should Not Exist    run-draft    alias=${OBSERVER}
+    Stored Run Should Not Exist    run-draft    alias=${OBSERVER}
     Commit Transaction
-    Agent Run Should Have Status    run-draft    running    alias=${OBSERVER}
+    Stored Run Status Should Be    run-draft    running    alias=${OBSERVER}
 
 Status Change Is Invisible Until Committed
     [Documentation]    A status changed inside a transaction is seen by that session only, until it commits.
@@ -38,9 +38,9 @@ Status Change Is Invisible Until Committed
     Begin Transaction
     Set Agent Run Status In Transaction    run-status    running
     Run Status In Transaction Should Be    run-status    running
-    Agent Run Should Have Status    run-status    queued    alias=${OBSERVER}
+    Stored Run Status Should Be    run-status    queued    alias=${OBSERVER}
     Commit Transaction
-    Agent Run Should Have Status    run-status    running    alias=${OBSERVER}
+    Stored Run Status Should Be    run-status    running    alias=${OBSERVER}
 
 Read Committed Sees A Commit Made During The Transaction
     [Documentation]    READ COMMITTED: the same query in one transaction sees another session's commit (non-repeatable
@@ -62,7 +62,7 @@ Repeatable Read Keeps Its Snapshot
     Set Agent Run Status    run-rr    succeeded
     Run Status In Transaction Should Be    run-rr    running    alias=${OBSERVER}
     Commit Transaction    alias=${OBSERVER}
-    Agent Run Should Have Status    run-rr    succeeded    alias=${OBSERVER}
+    Stored Run Status Should Be    run-rr    succeeded    alias=${OBSERVER}
 
 Repeatable Read Refuses To Overwrite A Concurrent Update
     [Documentation]    REPEATABLE READ: updating a row changed by a later commit fails with a serialization failure.
@@ -73,7 +73,7 @@ Repeatable Read Refuses To Overwrite A Concurrent Update
     Set Agent Run Status    run-conflict    succeeded
     Updating Run Status In Transaction Should Fail To Serialize    run-conflict    failed    alias=${OBSERVER}
     Roll Back Transaction    alias=${OBSERVER}
-    Agent Run Should Have Status    run-conflict    succeeded
+    Stored Run Status Should Be    run-conflict    succeeded
 
 Serializable Refuses Write Skew
     [Documentation]    SERIALIZABLE: two agents both check there is no running run and both start one; the second

@@ -21,29 +21,6 @@ def test_pipeline_returns_results_and_refuses_reads_while_open(library):
     assert library.get_redis_value("a") == "1"
 
 
-def test_transaction_is_invisible_to_another_connection_until_exec(library):
-    library.connect_to_redis(alias="observer")
-    library.start_redis_transaction()
-    library.set_redis_value("agent:1:status", "done")
-
-    library.redis_key_should_not_exist("agent:1:status", alias="observer")
-    library.execute_redis_pipeline()
-    assert library.get_redis_value("agent:1:status", alias="observer") == "done"
-
-
-def test_watched_key_changed_by_another_connection_aborts_and_writes_nothing(library):
-    library.connect_to_redis(alias="observer")
-    library.set_redis_value("budget", "100")
-    library.watch_redis_keys("budget")
-    library.increment_redis_counter("budget", -30, alias="observer")
-    library.start_redis_transaction()
-    library.set_redis_value("budget", "90")
-
-    with pytest.raises(TransactionAborted, match=r"watched key changed"):
-        library.execute_redis_pipeline()
-    assert library.get_redis_counter("budget") == 70
-
-
 def test_optimistic_update_retries_when_another_client_interferes(library, raw, namespace):
     interfered = []
 
@@ -69,13 +46,6 @@ def test_optimistic_update_gives_up_after_max_retries(library, raw, namespace):
         library.update_redis_value_optimistically("n", always_interfere, max_retries=2)
     with pytest.raises(TransactionAborted, match=r"^Optimistic update of Redis key 'n' gave up after 1 retries"):
         library.run_concurrent_optimistic_updates("n", always_interfere, workers=1, max_retries=1)
-
-
-def test_concurrent_optimistic_updates_lose_nothing(library):
-    result = library.run_concurrent_optimistic_updates("done", "int(value or 0) + 1", workers=4, updates_per_worker=25)
-
-    assert result["updates"] == 100
-    assert library.get_redis_counter("done") == 100
 
 
 def test_lua_script_gets_prefixed_keys_and_runs_atomically(library, raw, namespace):

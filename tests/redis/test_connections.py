@@ -18,19 +18,6 @@ def test_keys_follow_the_namespace_and_are_shown_as_written(library, raw, namesp
     assert library.get_redis_keys("agent:*") == ["agent:1:status"]
 
 
-def test_raw_connection_sees_other_namespaces_but_the_namespaced_one_does_not(library, raw, namespace):
-    library.connect_to_redis(prefix="", alias="raw")
-    foreign = "rfq-foreign:other-suite:agent:1:status"
-    try:
-        library.set_redis_value(foreign, "foreign", ttl="1 min", alias="raw")
-
-        assert library.get_redis_value(foreign, alias="raw") == "foreign"
-        library.redis_key_should_not_exist("agent:1:status")
-        assert library.get_redis_keys() == []
-    finally:
-        raw.delete(foreign)
-
-
 def test_url_with_password_is_masked_in_failures_and_secret_is_accepted(services):
     library = RedisLibrary(socket_connect_timeout=1, max_retries=0)
     url = f"redis://qa:s3cret-pw@127.0.0.1:{free_port()}/0"
@@ -40,16 +27,6 @@ def test_url_with_password_is_masked_in_failures_and_secret_is_accepted(services
 
     assert "s3cret-pw" not in str(failure.value)
     assert "redis://qa:***@127.0.0.1" in str(failure.value)
-
-
-def test_url_with_another_scheme_names_the_accepted_ones():
-    with pytest.raises(RedisLibraryError, match=r"must start with redis://, rediss:// or unix://"):
-        RedisLibrary().connect_to_redis_from_url("http://qa:pw@cache.test:6379")
-
-
-def test_unknown_alias_names_the_open_ones_and_the_fix(library):
-    with pytest.raises(RedisLibraryError, match=r"alias 'nowhere' \(open: default\)\. Run Connect To Redis first"):
-        library.get_redis_value("x", alias="nowhere")
 
 
 def test_switch_changes_the_connection_used_without_alias(library, namespace):

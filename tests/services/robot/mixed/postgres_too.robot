@@ -17,7 +17,7 @@ ${HOLD_UNTIL}    ${EMPTY}
 Run Reads Back
     [Documentation]    A stored run reads back from the PostgreSQL this suite added to the run.
     Start Agent Run    run-added
-    Agent Run Should Have Status    run-added    running
+    Stored Run Status Should Be    run-added    running
 
 Status Reads Back
     [Documentation]    A stored agent status reads back from the run's Redis.

@@ -11,4 +11,4 @@ Suite Teardown    Close Agent State Database
 Run Reads Back
     [Documentation]    A stored run reads back with its status.
     Start Agent Run    run-alone
-    Agent Run Should Have Status    run-alone    running
+    Stored Run Status Should Be    run-alone    running

@@ -1,5 +1,5 @@
 *** Settings ***
-Documentation     The server reports its health: PING latency, version, memory and connected clients.
+Documentation     RedisLibrary's server figures: PING latency, version, memory, connected clients and INFO sections.
 
 Resource          keywords/redis.resource
 
@@ -23,3 +23,8 @@ Server Reports Memory And Connected Clients
     [Documentation]    Memory use and connected clients (this suite has two connections) are reported.
     Get Redis Memory Usage    >    0
     Get Redis Connected Clients    >=    2
+
+Server Info Section Is A Dictionary
+    [Documentation]    One INFO section comes back as a dictionary of its fields.
+    ${memory}    Get Redis Info    memory
+    Should Contain    ${memory}    used_memory
