@@ -1,13 +1,16 @@
 """Sets up the kit in a virtualenv from the lock: ``python3 scripts/setup.py [--examples] [--venv DIR]``.
 
 1. creates the virtualenv (``.venv`` in the repository root) unless it exists, with the Python that runs this script;
-2. installs ``requirements.lock`` as a lock: ``pip install --no-deps --require-hashes``, so pip installs exactly the
-   pinned files and resolves nothing (a release upstream cannot change or break the set-up);
+2. installs ``requirements.lock`` as a lock: ``pip install --no-deps --require-hashes --only-binary :all:``, so pip
+   installs exactly the pinned wheels, resolves nothing and builds nothing (a release upstream cannot change or break
+   the set-up, and a wheel whose hash does not match is an error, not a fallback to building its source);
 3. puts the repository root on the virtualenv's Python path (what ``pip install -e .`` does, without a build step);
 4. runs ``pip check``: a lock that misses a package fails here, naming it.
 
 ``--examples`` also installs the locks of the example systems (``examples/*/requirements.lock``), which the project's
-own tests use. Works with the pip that ``python3 -m venv`` bundles, from pip OLDEST_PIP on; needs only Python 3.10+.
+own tests use. ``--allow-source-builds`` lets pip build a locked package from its (hash-checked) source where the
+platform has no wheel for it. Works with the pip that ``python3 -m venv`` bundles, from pip OLDEST_PIP on; needs
+only Python 3.10+.
 """
 
 from __future__ import annotations
@@ -53,6 +56,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python3 scripts/setup.py", description=__doc__.split("\n\n")[0])
     parser.add_argument("--venv", type=Path, default=ROOT / ".venv", help="the virtualenv (default: .venv)")
     parser.add_argument("--examples", action="store_true", help="also install examples/*/requirements.lock")
+    parser.add_argument(
+        "--allow-source-builds", action="store_true", help="build locked packages that have no wheel for this platform"
+    )
     parser.add_argument("--oldest-pip", action="store_true", help="print the oldest pip this set-up supports")
     options = parser.parse_args(argv)
     if options.oldest_pip:
@@ -65,7 +71,9 @@ def main(argv: list[str] | None = None) -> int:
         run(sys.executable, "-m", "venv", options.venv, what=f"creating the virtualenv {options.venv}")
     requirements = [part for lock in locks(options.examples) for part in ("-r", lock)]
     names = ", ".join(str(lock.relative_to(ROOT)) for lock in locks(options.examples))
-    run(python, "-m", "pip", "install", "--no-deps", "--require-hashes", *requirements, what=f"installing {names}")
+    binaries = [] if options.allow_source_builds else ["--only-binary", ":all:"]
+    install = [python, "-m", "pip", "install", "--no-deps", "--require-hashes", *binaries, *requirements]
+    run(*install, what=f"installing {names}")
     (site_packages(python) / PATH_FILE).write_text(f"{ROOT}\n")
     run(python, "-m", "pip", "check", what="checking that every installed package has what it requires")
     print(f"setup: ready. Activate it with: . {options.venv}/bin/activate")
