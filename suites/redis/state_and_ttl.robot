@@ -47,7 +47,7 @@ Heartbeat Expires After Its Millisecond TTL
     [Documentation]    A key with a TTL in milliseconds expires after it.
     Set Redis Value    agent:11:heartbeat    alive    ttl=300 ms
     Get TTL    agent:11:heartbeat    <=    300 ms
-    Wait Until Redis Key Expires    agent:11:heartbeat    retry_timeout=5 s
+    Wait Until Redis Key Expires    agent:11:heartbeat    timeout=5 s
     Redis Key Should Not Exist    agent:11:heartbeat
 
 Session TTL Is Set In Seconds

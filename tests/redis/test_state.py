@@ -33,7 +33,9 @@ def test_retry_timeout_polls_until_the_assertion_holds(library):
 
     library.redis_key_should_not_exist("lease", retry_timeout="3 s")
 
-    with pytest.raises(RedisExpectationFailed, match=r"Redis key 'never' does not exist, but it should exist."):
+    with pytest.raises(
+        RedisExpectationFailed, match=r"^Redis key 'never' does not exist, but it should exist\. \(waited \d+ms\)$"
+    ):
         library.redis_key_should_exist("never", retry_timeout="100 ms")
 
 
@@ -71,7 +73,7 @@ def test_ttl_in_milliseconds_and_seconds(library):
 
     assert 0 < library.get_ttl("heartbeat", Op["<="], "250 ms") <= 0.25
     assert 9 < library.get_ttl("session", Op["<="], "10 s") <= 10
-    library.wait_until_redis_key_expires("heartbeat", retry_timeout="5 s")
+    library.wait_until_redis_key_expires("heartbeat", timeout="5 s")
     library.redis_key_should_not_exist("heartbeat")
 
 
@@ -86,7 +88,7 @@ def test_persistent_key_has_no_ttl_and_fails_a_ttl_assertion(library):
 def test_wait_until_expires_fails_with_the_ttl_left(library):
     library.set_redis_value("slow", "x", ttl="1 min")
 
-    with pytest.raises(RedisExpectationFailed, match=r"did not expire within 100ms: \d+ ms left"):
+    with pytest.raises(RedisExpectationFailed, match=r"did not expire within 100ms: \d+ ms left\. \(waited \d+ms\)$"):
         library.wait_until_redis_key_expires("slow", timeout="100 ms")
 
 

@@ -10,10 +10,10 @@ from robot.api.deco import keyword
 from ..errors import PROVIDER_NAMES, LLMConfigurationError, LLMExpectationFailed
 from ..records import CallRecord, LLMRequest
 from ..rubric import parse_json, schema_errors
-from .base import LibraryComponent, integer_expected, load_json_argument
+from .base import LLMComponent, integer_expected, load_json_argument
 
 
-class CallKeywords(LibraryComponent):
+class CallKeywords(LLMComponent):
     @keyword("Ask LLM")
     def ask_llm(
         self,

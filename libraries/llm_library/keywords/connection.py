@@ -12,10 +12,10 @@ from libraries.services import runtime
 
 from ..errors import PROVIDER_NAMES
 from ..settings import KEY_VARIABLES, provider_name, resolve
-from .base import LibraryComponent
+from .base import LLMComponent
 
 
-class ConnectionKeywords(LibraryComponent):
+class ConnectionKeywords(LLMComponent):
     @keyword("Connect To LLM")
     def connect_to_llm(
         self,

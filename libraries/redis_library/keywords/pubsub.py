@@ -8,12 +8,12 @@ from robot.api.deco import keyword
 
 from libraries.common import duration, seconds
 
-from ..base import LibraryComponent
+from ..base import RedisComponent
 from ..connection import RedisConnection, shorten
 from ..errors import RedisExpectationFailed, RedisLibraryError, RedisUnavailable
 
 
-class PubSubKeywords(LibraryComponent):
+class PubSubKeywords(RedisComponent):
     """Channels are namespaced like keys, so parallel suites never hear each other."""
 
     @keyword
@@ -80,8 +80,10 @@ class PubSubKeywords(LibraryComponent):
     def wait_for_redis_message(
         self, channel: str | None = None, *, timeout: timedelta = timedelta(seconds=5), alias: str | None = None
     ) -> Any:
-        """Returns the next message published on ``channel`` (on any subscribed channel when omitted), waiting up
-        to ``timeout``. Messages of other channels are kept for later calls.
+        """Returns the next message published on ``channel`` (on any subscribed channel when omitted); messages of
+        other channels are kept for later calls. Fails when none arrives.
+
+        ``timeout`` bounds one operation: after that time the keyword stops waiting for it.
 
         Example:
         | ${message} = | `Wait For Redis Message` | events:agent-1 | timeout=2 s |
