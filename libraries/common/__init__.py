@@ -13,7 +13,8 @@ that need Robot Framework are imported when first asked for.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import importlib
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .component import LibraryComponent, PollingLibrary
 from .durations import duration, seconds
@@ -24,6 +25,21 @@ if TYPE_CHECKING:
     from .arguments import renamed_argument, renamed_keyword
     from .connections import ConnectionStore
     from .settings import setting
+
+T = TypeVar("T")
+C = TypeVar("C")
+
+_FORMERLY_IMPORTED: dict[str, tuple[str, str | None]] = {
+    "logger": ("robot.api.logger", None),
+    "Secret": ("robot.api.types", "Secret"),
+    "BuiltIn": ("robot.libraries.BuiltIn", "BuiltIn"),
+    "RobotNotRunningError": ("robot.libraries.BuiltIn", "RobotNotRunningError"),
+    "ConnectionCache": ("robot.utils", "ConnectionCache"),
+    "NoConnection": ("robot.utils.connectioncache", "NoConnection"),
+    "secs_to_timestr": ("robot.utils", "secs_to_timestr"),
+    "timestr_to_secs": ("robot.utils", "timestr_to_secs"),
+}
+"""Robot Framework names the former single module ``libraries/common.py`` imported, still reachable from here."""
 
 __all__ = [
     "DEFAULT_PAUSE",
@@ -58,4 +74,8 @@ def __getattr__(name: str) -> Any:
         from .settings import setting
 
         return setting
+    if name in _FORMERLY_IMPORTED:
+        module, attribute = _FORMERLY_IMPORTED[name]
+        imported = importlib.import_module(module)
+        return imported if attribute is None else getattr(imported, attribute)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

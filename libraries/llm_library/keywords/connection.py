@@ -37,8 +37,9 @@ class ConnectionKeywords(LLMComponent):
         With ``LLM_MODE=replay`` answers come from cassettes: mode ``replay``.
 
         ``model`` defaults to ``LLM_OPENAI_MODEL`` / ``LLM_ANTHROPIC_MODEL`` or ``gpt-4o-mini`` /
-        ``claude-haiku-4-5``. ``timeout`` is the SDK's per-read timeout, ``max_retries`` its retry count.
-        ``api_key`` must be a Secret. Returns the mode.
+        ``claude-haiku-4-5``. ``timeout`` bounds one operation: after that time the keyword stops waiting for it.
+        Here the operation is one read of an answer of a call on this connection (the SDK's read timeout).
+        ``max_retries`` is the SDK's retry count. ``api_key`` must be a Secret. Returns the mode.
 
         Example:
         | Connect To LLM | openai |
