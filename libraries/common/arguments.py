@@ -6,8 +6,7 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from robot.api import logger
-from robot.api.deco import keyword
+from robot.api import deco, logger
 
 T = TypeVar("T")
 
@@ -36,4 +35,4 @@ def renamed_keyword(old_name: str, new_name: str, new: Callable[..., Any]) -> Ca
     old.__doc__ = f"*DEPRECATED* Use `{new_name}` instead: this name is removed in the next release.\n\n" + (
         f"Takes the same arguments as `{new_name}`."
     )
-    return keyword(old_name)(old)
+    return deco.keyword(old_name)(old)
