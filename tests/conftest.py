@@ -49,3 +49,13 @@ def namespace(
     yield created
     runtime.pop_namespace()
     namespace_store.drop(created)
+
+
+@pytest.fixture
+def robot_warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The warnings libraries write with ``robot.api.logger.warn`` during the test, in order."""
+    from robot.api import logger
+
+    written: list[str] = []
+    monkeypatch.setattr(logger, "warn", lambda message, html=False: written.append(message))
+    return written

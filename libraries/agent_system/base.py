@@ -1,30 +1,34 @@
-"""What every keyword component shares: the adapter, the library's defaults, polling and capability checks."""
+"""What every keyword component shares: the adapter and the library's defaults (seen through a protocol), and
+capability checks."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import timedelta
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from robot.api.exceptions import SkipExecution
 
+from libraries.common import LibraryComponent, PollingLibrary
 from libraries.llm_library.settings import without_keys
 
 from .contract import AgentSystemAdapter, NotSupported, RunView
 from .errors import AgentSystemNotStarted
 
-if TYPE_CHECKING:
-    from .library import AgentSystemLibrary
-
 T = TypeVar("T")
 POLL_PAUSE_S = 0.1
 
 
-class LibraryComponent:
-    def __init__(self, library: AgentSystemLibrary) -> None:
-        self.library = library
+class AgentSystemState(PollingLibrary, Protocol):
+    """What the components use of `AgentSystemLibrary`: the running adapter and what it was started with."""
+
+    adapter: AgentSystemAdapter | None
+    models: dict[str, tuple[str, str]]
+    secrets: list[str]
+
+
+class AgentSystemComponent(LibraryComponent[AgentSystemState]):
+    retry_pause = POLL_PAUSE_S
 
     @property
     def adapter(self) -> AgentSystemAdapter:
@@ -49,18 +53,6 @@ class LibraryComponent:
         if capability not in adapter.capabilities:
             raise SkipExecution(f"{adapter.name} cannot {what}: the adapter lacks capability '{capability}'.")
         return adapter
-
-    def poll(self, attempt: Callable[[], T], retry_timeout: timedelta | None) -> T:
-        """Runs ``attempt`` until it stops failing an assertion or ``retry_timeout`` has passed."""
-        limit = self.library.retry_timeout if retry_timeout is None else retry_timeout.total_seconds()
-        deadline = time.monotonic() + limit
-        while True:
-            try:
-                return attempt()
-            except AssertionError:
-                if time.monotonic() >= deadline:
-                    raise
-            time.sleep(min(POLL_PAUSE_S, max(deadline - time.monotonic(), 0)))
 
 
 def skip_unsupported(call: Callable[[], T]) -> T:

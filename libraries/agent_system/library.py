@@ -43,7 +43,9 @@ class AgentSystemLibrary(DynamicCore):
     = Assertions =
 
     Getters take AssertionEngine operators: ``Get Agent Run Status    ${run}    ==    succeeded``.
-    ``retry_timeout`` makes a getter poll until the assertion holds.
+    ``retry_timeout`` makes a getter poll until the assertion holds (by default the library's ``retry_timeout``,
+    given at import; ``0``: no polling); it then fails with the last mismatch and how long it waited.
+    ``Wait Until …`` keywords take ``timeout``: how long they wait for the state they name.
     """
 
     ROBOT_LIBRARY_SCOPE = "SUITE"

@@ -13,7 +13,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,7 @@ import psycopg
 import redis
 from psycopg.rows import dict_row
 
+from libraries.common import WaitTimeout, wait_until
 from orchestrator.keys import STATUS_FIELD, Keys, agent_name
 from orchestrator.states import StepStatus
 
@@ -224,18 +224,21 @@ class ReferenceAdapter(AgentSystemAdapter):
         return {**env, **{name: value for name, value in settings.items() if value is not None}}
 
     def _wait_for(self, ready_file: Path, process: subprocess.Popen) -> dict[str, Any]:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while time.monotonic() < deadline:
+        def ready() -> dict[str, Any] | None:
             if ready_file.exists():
                 return json.loads(ready_file.read_text())
             if process.poll() is not None:
                 raise AgentSystemError(
                     f"The reference orchestrator ended at start (exit code {process.returncode}): {self._log_tail()}"
                 )
-            time.sleep(0.05)
-        process.kill()
-        process.wait()
-        raise AgentSystemError(f"The reference orchestrator did not start within {START_TIMEOUT_S:g} s.")
+            return None
+
+        try:
+            return wait_until(ready, START_TIMEOUT_S, message="The reference orchestrator did not start")
+        except WaitTimeout as timed_out:
+            process.kill()
+            process.wait()
+            raise AgentSystemError(str(timed_out)) from None
 
     def _log_tail(self) -> str:
         path = self.config.log_file

@@ -92,12 +92,12 @@ class LLMLibrary(DynamicCore):
         )
         self.ROBOT_LIBRARY_LISTENER = self
         components = [
-            ConnectionKeywords(self.state),
-            CallKeywords(self.state),
-            EmulatorKeywords(self.state),
-            ValidationKeywords(self.state),
-            CostKeywords(self.state),
-            RecordingKeywords(self.state),
+            ConnectionKeywords(self),
+            CallKeywords(self),
+            EmulatorKeywords(self),
+            ValidationKeywords(self),
+            CostKeywords(self),
+            RecordingKeywords(self),
         ]
         DynamicCore.__init__(self, components)
 

@@ -11,9 +11,8 @@ from typing import Any
 
 from robot.api import logger
 
-from libraries.common import ConnectionStore
+from libraries.common import ConnectionStore, facts
 from libraries.services import runtime
-from libraries.summary import facts
 
 from .emulator import EmulatorControl, scoped_model
 from .errors import (

@@ -6,10 +6,11 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx2
+
+from libraries.common import wait_until
 
 START_DEADLINE_S = 20.0
 STOP_DEADLINE_S = 10.0
@@ -36,17 +37,15 @@ class PrivateEmulator:
             raise
 
     def _wait_healthy(self) -> None:
-        deadline = time.monotonic() + START_DEADLINE_S
-        while time.monotonic() < deadline:
+        def healthy() -> bool:
             if self._process.poll() is not None:
                 raise RuntimeError(f"llmock exited with {self._process.returncode} before answering /health")
             try:
-                if httpx2.get(f"{self.url}/health", timeout=1.0).status_code == 200:
-                    return
+                return httpx2.get(f"{self.url}/health", timeout=1.0).status_code == 200
             except httpx2.HTTPError:
-                pass
-            time.sleep(0.05)
-        raise RuntimeError(f"llmock did not answer {self.url}/health within {START_DEADLINE_S} s")
+                return False
+
+        wait_until(healthy, START_DEADLINE_S, message=f"llmock did not answer {self.url}/health")
 
     def stop(self) -> None:
         self._process.terminate()

@@ -57,4 +57,4 @@ class LoadLibrary(DynamicCore):
     ROBOT_LIBRARY_VERSION = __version__
 
     def __init__(self) -> None:
-        DynamicCore.__init__(self, [RunKeywords(), ResultKeywords(), BaselineKeywords()])
+        DynamicCore.__init__(self, [RunKeywords(self), ResultKeywords(self), BaselineKeywords(self)])

@@ -15,16 +15,18 @@ from psycopg import errors as pg_errors
 from robot.api import logger
 from robot.api.deco import keyword
 
+from libraries.common import poll
+
 from .contention import Contention, WorkerGroup
-from .context import LibraryComponent
+from .context import PostgresComponent
 from .errors import WorkersFailedError
 from .settings import suite_session
-from .waiting import backoff_delays, pause, poll_until
+from .waiting import backoff_delays, left_until, wait_by
 
 _RETRIED = (pg_errors.DeadlockDetected, pg_errors.SerializationFailure)
 
 
-class ConcurrencyKeywords(LibraryComponent):
+class ConcurrencyKeywords(PostgresComponent):
     @keyword
     def run_concurrent_increments(
         self,
@@ -47,6 +49,9 @@ class ConcurrencyKeywords(LibraryComponent):
 
         Returns a dictionary with ``increments`` (workers x rounds) and ``max_same_value_reads`` (the most
         workers that read the same value in one round: 1 under a row lock, ``workers`` without one).
+
+        ``timeout`` bounds one operation: after that time the keyword stops waiting for it. Here the operation is
+        the work of all sessions.
 
         Example:
         | &{run} =    Create Dictionary    run_id=r1
@@ -101,6 +106,9 @@ class ConcurrencyKeywords(LibraryComponent):
         Returns a dictionary with ``claimed`` (all claimed ids, in claim order), ``per_worker``
         (worker name -> number of claims), ``duplicates`` (ids claimed more than once) and
         ``max_parallel_claims`` (most uncommitted claims held at the same time).
+
+        ``timeout`` bounds one operation: after that time the keyword stops waiting for it. Here the operation is
+        the work of all sessions.
 
         Example:
         | ${outcome} = | Claim Rows Concurrently | ${CLAIM_NEXT_TASK} | workers=4 |
@@ -165,6 +173,9 @@ class ConcurrencyKeywords(LibraryComponent):
         Returns a dictionary with ``deadlocks`` (how many attempts the server aborted as deadlocked) and
         ``attempts`` (attempts used by both transactions together).
 
+        ``timeout`` bounds one operation: after that time the keyword stops waiting for it. Here the operation is
+        the work of all sessions.
+
         Example:
         | ${outcome} = | Run Crossing Transactions | ${UPDATE_TASK_A} | ${UPDATE_TASK_B} |
         | Should Be Equal As Integers | ${outcome}[deadlocks] | 1 |
@@ -212,10 +223,11 @@ def _first_value(cursor: psycopg.Cursor) -> Any:
 
 
 def _wait_for_lock_wait(group: WorkerGroup, application_name: str, finished: threading.Event) -> None:
-    poll_until(
-        lambda: finished.is_set() or group.lock_waiters(application_name) > 0,
+    wait_by(
         group.deadline,
-        lambda: WorkersFailedError(f"Session {application_name} never waited for a lock."),
+        lambda: finished.is_set() or group.lock_waiters(application_name) > 0,
+        lambda: f"Session {application_name} never waited for a lock",
+        WorkersFailedError,
     )
 
 
@@ -223,18 +235,28 @@ def _with_retries(
     attempt_once: Callable[[int], None], max_retries: int, group: WorkerGroup, failures: Counter[str]
 ) -> int:
     """Runs ``attempt_once(1)``, then retries it up to ``max_retries`` times; returns the attempts it took."""
-    max_attempts = max_retries + 1
-    delays = backoff_delays(first=0.05, cap=1.0, deadline=group.deadline)
-    for attempt in range(1, max_attempts + 1):
+    attempts = 0
+
+    def attempt() -> None:
+        nonlocal attempts
+        attempts += 1
         try:
-            attempt_once(attempt)
-            return attempt
+            attempt_once(attempts)
         except _RETRIED as error:
             failures[type(error).__name__] += 1
-            if attempt == max_attempts:
-                raise WorkersFailedError(
-                    f"Transaction still failed after {max_attempts} attempts: {type(error).__name__}: "
-                    f"{str(error).strip().splitlines()[0]}"
-                ) from None
-            pause(next(delays, 0.0))
-    return max_attempts
+            raise
+
+    try:
+        poll(
+            attempt,
+            left_until(group.deadline),
+            pause=backoff_delays(first=0.05, cap=1.0),
+            retry_on=_RETRIED,
+            attempts=max_retries + 1,
+        )
+    except _RETRIED as error:
+        raise WorkersFailedError(
+            f"Transaction still failed after {attempts} attempts: {type(error).__name__}: "
+            f"{str(error).strip().splitlines()[0]}"
+        ) from None
+    return attempts

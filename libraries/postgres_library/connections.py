@@ -12,12 +12,12 @@ from psycopg.pq import TransactionStatus
 from robot.api import logger
 from robot.api.deco import keyword
 
-from libraries.common import duration
+from libraries.common import duration, poll, renamed_argument
 
-from .context import LibraryComponent
+from .context import PostgresComponent
 from .errors import ConnectionLostError, DatabaseSetupError
 from .settings import SessionSettings, suite_session
-from .waiting import backoff_delays, pause, poll_until
+from .waiting import backoff_delays, wait_by
 
 
 def open_session(settings: SessionSettings, application_name: str, *, autocommit: bool = False) -> psycopg.Connection:
@@ -49,7 +49,7 @@ def is_alive(client: Any) -> bool:
     return True
 
 
-class ConnectionKeywords(LibraryComponent):
+class ConnectionKeywords(PostgresComponent):
     @keyword
     def connect_to_run_database(
         self,
@@ -81,53 +81,59 @@ class ConnectionKeywords(LibraryComponent):
         logger.info(f"Connected alias '{name}' to {settings.describe()}")
 
     @keyword
-    def ensure_database_connection(self, *, retry_timeout: timedelta = timedelta(seconds=10), alias: str | None = None):
+    def ensure_database_connection(
+        self,
+        *,
+        timeout: timedelta = timedelta(seconds=10),
+        retry_timeout: timedelta | None = None,
+        alias: str | None = None,
+    ) -> None:
         """Checks that the connection of ``alias`` still works and re-establishes it when the server dropped it.
 
         An idle connection is pinged with ``SELECT 1``; a connection inside a transaction is left alone.
         A lost connection is replaced by a new one with the same settings, retried with bounded exponential
-        backoff until ``retry_timeout``; then the keyword fails naming the alias and the last error.
-        Committed work is on the server, so nothing committed is lost; an open transaction is.
+        backoff; then the keyword fails naming the alias and the last error. Committed work is on the server,
+        so nothing committed is lost; an open transaction is.
+
+        ``timeout`` bounds one operation: after that time the keyword stops waiting for it. Here the operation
+        is re-establishing the connection. ``retry_timeout`` is the deprecated name of ``timeout``, kept so that
+        existing suites keep working.
 
         Example:
         | Ensure Database Connection |
-        | Ensure Database Connection | retry_timeout=3 s | alias=reader |
+        | Ensure Database Connection | timeout=3 s | alias=reader |
         """
+        timeout = renamed_argument("Ensure Database Connection", "retry_timeout", retry_timeout, "timeout", timeout)
         name = self.ctx.alias_name(alias)
         settings = self.ctx.settings(name)
         if is_alive(self.ctx.client(name)):
             logger.info(f"Connection '{name}' is alive")
             return
-        deadline = time.monotonic() + retry_timeout.total_seconds()
-        attempts, last_error = 0, "no attempt was made"
-        delays = backoff_delays(first=0.1, cap=2.0, deadline=deadline)
-        while True:
+        attempts = 0
+
+        def reconnect() -> psycopg.Connection:
+            nonlocal attempts
             attempts += 1
-            try:
-                client = open_session(settings, f"robot-{name}")
-            except DatabaseSetupError as error:
-                last_error = str(error)
-            else:
-                self.ctx.register(name, client, settings)
-                self.ctx.reconnects[name] = self.ctx.reconnects.get(name, 0) + 1
-                logger.info(f"Connection '{name}' was lost; re-established after {attempts} attempt(s)")
-                return
-            delay = next(delays, None)
-            if delay is None:
-                within = duration(retry_timeout, compact=False)
-                raise ConnectionLostError(
-                    f"Connection '{name}' was lost and could not be re-established within {within} "
-                    f"({attempts} attempt(s)): {last_error}"
-                )
-            pause(delay)
+            return open_session(settings, f"robot-{name}")
+
+        try:
+            client = poll(reconnect, timeout, pause=backoff_delays(first=0.1, cap=2.0), retry_on=DatabaseSetupError)
+        except DatabaseSetupError as error:
+            raise ConnectionLostError(
+                f"Connection '{name}' was lost and could not be re-established within "
+                f"{duration(timeout, compact=False)} ({attempts} attempt(s)): {error}"
+            ) from None
+        self.ctx.register(name, client, settings)
+        self.ctx.reconnects[name] = self.ctx.reconnects.get(name, 0) + 1
+        logger.info(f"Connection '{name}' was lost; re-established after {attempts} attempt(s)")
 
     @keyword
     def terminate_database_session(self, *, timeout: timedelta = timedelta(seconds=10), alias: str | None = None):
         """Kills the server process behind ``alias`` with ``pg_terminate_backend``, as an administrator would.
 
-        Runs from a separate session and waits (polling ``pg_stat_activity``, up to ``timeout``) until the
-        server process is gone. The DatabaseLibrary connection is not told: its next use fails until
-        `Ensure Database Connection` re-establishes it.
+        Runs from a separate session and waits, polling ``pg_stat_activity``, until the server process is gone.
+        ``timeout`` bounds one operation: after that time the keyword stops waiting for it. The DatabaseLibrary
+        connection is not told: its next use fails until `Ensure Database Connection` re-establishes it.
 
         Example:
         | Terminate Database Session |
@@ -141,12 +147,11 @@ class ConnectionKeywords(LibraryComponent):
             terminated = admin.execute("SELECT pg_terminate_backend(%s)", (pid,)).fetchone()[0]
             if not terminated:
                 raise DatabaseSetupError(f"The server refused to terminate session {pid} of alias '{name}'.")
-            poll_until(
-                lambda: admin.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", (pid,)).fetchone() is None,
+            wait_by(
                 deadline,
-                lambda: ConnectionLostError(
-                    f"Session {pid} of alias '{name}' still ran after {duration(timeout, compact=False)}."
-                ),
+                lambda: admin.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", (pid,)).fetchone() is None,
+                lambda: f"Session {pid} of alias '{name}' still ran after {duration(timeout, compact=False)}",
+                ConnectionLostError,
             )
         logger.info(f"Terminated server session {pid} of alias '{name}'")
 

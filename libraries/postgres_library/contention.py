@@ -18,7 +18,7 @@ import psycopg
 from .connections import open_session
 from .errors import WorkersFailedError
 from .settings import SessionSettings
-from .waiting import poll_until
+from .waiting import wait_by
 
 _LOCK_WAITERS = "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE %s AND wait_event_type = 'Lock'"
 
@@ -91,13 +91,14 @@ class Contention:
         with self._lock:
             self.holding += 1
             self.max_holding = max(self.max_holding, self.holding)
-        poll_until(
-            self._everyone_arrived,
+        wait_by(
             self.group.deadline,
-            lambda: WorkersFailedError(
+            self._everyone_arrived,
+            lambda: (
                 f"Workers did not all read or queue up before the timeout ({self.holding} holding, "
-                f"{self.active} active)."
+                f"{self.active} active)"
             ),
+            WorkersFailedError,
         )
 
     def leave(self, *, held: bool) -> None:

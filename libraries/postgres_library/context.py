@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from robot.libraries.BuiltIn import BuiltIn, RobotNotRunningError
+
+from libraries.common import LibraryComponent
 
 from .errors import DatabaseSetupError
 from .settings import SessionSettings
@@ -57,6 +59,13 @@ class LibraryContext:
         return self.sessions[name]
 
 
-class LibraryComponent:
-    def __init__(self, context: LibraryContext) -> None:
-        self.ctx = context
+class PostgresLibraryState(Protocol):
+    """What the components use of `PostgresLibrary`: the context they share."""
+
+    context: LibraryContext
+
+
+class PostgresComponent(LibraryComponent[PostgresLibraryState]):
+    @property
+    def ctx(self) -> LibraryContext:
+        return self.library.context

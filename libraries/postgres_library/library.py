@@ -73,10 +73,10 @@ class PostgresLibrary(DynamicCore):
         self.context = LibraryContext()
         self.ROBOT_LIBRARY_LISTENER = PlainTextDatabaseLog()
         components: list[Any] = [
-            ConnectionKeywords(self.context),
-            ConcurrencyKeywords(self.context),
-            PoolKeywords(self.context),
-            ResultLogKeywords(self.context),
-            ScriptKeywords(self.context),
+            ConnectionKeywords(self),
+            ConcurrencyKeywords(self),
+            PoolKeywords(self),
+            ResultLogKeywords(self),
+            ScriptKeywords(self),
         ]
         super().__init__(components)

@@ -9,7 +9,7 @@ from typing import Any
 from robot.api import logger
 from robot.api.deco import keyword
 
-from .context import LibraryComponent
+from .context import PostgresComponent
 
 MAX_LOGGED_ROWS = 50
 _SQL_OPEN = '<br><code style="font-weight: bold;">'
@@ -48,7 +48,7 @@ def _owner(implementation: Any) -> str | None:
     return getattr(owner, "name", None)
 
 
-class ResultLogKeywords(LibraryComponent):
+class ResultLogKeywords(PostgresComponent):
     @keyword
     def log_result_table(self, rows: Sequence[Any], columns: Sequence[str] | None = None) -> None:
         """Logs query result rows as an HTML table whose every cell is escaped.

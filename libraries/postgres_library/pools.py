@@ -13,7 +13,7 @@ from robot.api.deco import keyword
 
 from libraries.common import duration, renamed_argument
 
-from .context import LibraryComponent
+from .context import PostgresComponent, PostgresLibraryState
 from .errors import DatabaseSetupError, PoolExhaustedError
 from .settings import suite_session
 
@@ -50,9 +50,9 @@ class BoundedPool:
         self.pool.close(timeout=5)
 
 
-class PoolKeywords(LibraryComponent):
-    def __init__(self, context: Any) -> None:
-        super().__init__(context)
+class PoolKeywords(PostgresComponent):
+    def __init__(self, library: PostgresLibraryState) -> None:
+        super().__init__(library)
         self.pools: dict[str, BoundedPool] = {}
 
     @keyword
@@ -67,8 +67,9 @@ class PoolKeywords(LibraryComponent):
     ) -> None:
         """Opens a pool of at most ``max_size`` connections to the run's database, in the suite's schema.
 
-        `Borrow Pool Connection` waits at most ``timeout`` for a free connection and then fails with a clear
-        message, the way a bounded application pool should. Pools are closed by `Close All Connection Pools`.
+        ``timeout`` bounds one operation: after that time the keyword stops waiting for it. Here the operation
+        is each `Borrow Pool Connection`, which waits for a free connection and then fails with a clear message,
+        the way a bounded application pool should. Pools are closed by `Close All Connection Pools`.
         This pool is separate from DatabaseLibrary's connections.
 
         ``acquire_timeout`` is the deprecated name of ``timeout``, kept so that existing suites keep working.

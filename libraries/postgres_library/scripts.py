@@ -7,7 +7,7 @@ from pathlib import Path
 from robot.api import logger
 from robot.api.deco import keyword
 
-from .context import LibraryComponent
+from .context import PostgresComponent
 from .errors import DatabaseSetupError
 
 REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
@@ -24,7 +24,7 @@ def repository_file(path: str | Path) -> Path:
     return resolved
 
 
-class ScriptKeywords(LibraryComponent):
+class ScriptKeywords(PostgresComponent):
     @keyword("Apply SQL Script")
     def apply_sql_script(self, path: str, *, alias: str | None = None) -> None:
         """Runs every statement of the SQL file ``path`` on ``alias`` as one transaction.

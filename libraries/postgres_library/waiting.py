@@ -1,34 +1,33 @@
-"""Bounded waiting: exponential backoff between retries, and polling a condition until a deadline."""
+"""Bounded waiting on the library's deadlines, through the shared polling helper."""
 
 from __future__ import annotations
 
 import random
-import threading
 import time
 from collections.abc import Callable, Iterator
+
+from libraries.common import WaitTimeout, wait_until
 
 POLL_INTERVAL = 0.005
 
 
-def backoff_delays(*, first: float = 0.05, cap: float = 1.0, deadline: float | None = None) -> Iterator[float]:
-    """Yield jittered delays (first, 2x, 4x ... capped); stop once ``deadline`` (monotonic) would be passed."""
+def backoff_delays(*, first: float = 0.05, cap: float = 1.0) -> Iterator[float]:
+    """Jittered delays between retries: ``first``, twice that, four times ... up to ``cap``, for ever."""
     delay = first
     while True:
-        jittered = delay * random.uniform(0.5, 1.0)
-        if deadline is not None and time.monotonic() + jittered >= deadline:
-            return
-        yield jittered
+        yield delay * random.uniform(0.5, 1.0)
         delay = min(cap, delay * 2)
 
 
-def pause(seconds: float) -> None:
-    """Wait between two attempts of a retried operation (the backoff itself, not a wait for a condition)."""
-    threading.Event().wait(seconds)
+def left_until(deadline: float) -> float:
+    """Seconds from now to ``deadline`` (monotonic), never below zero."""
+    return max(0.0, deadline - time.monotonic())
 
 
-def poll_until(condition: Callable[[], bool], deadline: float, failure: Callable[[], Exception]) -> None:
-    """Evaluate ``condition`` every few milliseconds until it holds; raise ``failure()`` at ``deadline``."""
-    while not condition():
-        if time.monotonic() >= deadline:
-            raise failure()
-        threading.Event().wait(POLL_INTERVAL)
+def wait_by(deadline: float, condition: Callable[[], bool], message: Callable[[], str], error: type[Exception]) -> None:
+    """Polls ``condition`` every few milliseconds until it holds; at ``deadline`` raises ``error`` with ``message``
+    (asked then) and how long it waited."""
+    try:
+        wait_until(condition, left_until(deadline), pause=POLL_INTERVAL, message=message)
+    except WaitTimeout as timed_out:
+        raise error(str(timed_out)) from None

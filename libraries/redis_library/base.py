@@ -1,24 +1,19 @@
-"""What every keyword component shares: the connection store, the defaults and polling for assertions."""
+"""What every keyword component shares: the library's connection store and defaults, seen through a protocol."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol
 
 from assertionengine import AssertionOperator
 from robot.utils import timestr_to_secs
 
-from libraries.common import seconds
+from libraries.common import LibraryComponent, PollingLibrary, seconds
 
 from .connection import RedisConnection
 
 if TYPE_CHECKING:
-    from .library import RedisLibrary
-
-T = TypeVar("T")
-RETRY_PAUSE = 0.05
+    from libraries.common.connections import ConnectionStore
 
 
 def seconds_or(value: timedelta | float | str | None, default: float | None) -> float | None:
@@ -37,23 +32,15 @@ def expectation(operator: AssertionOperator | None, expected: Any) -> str:
     return "" if operator is None else f" (expected {operator.value} {expected!r})"
 
 
-class LibraryComponent:
-    def __init__(self, library: RedisLibrary) -> None:
-        self.library = library
+class RedisSettings(PollingLibrary, Protocol):
+    """What the components use of `RedisLibrary`: its connections and the defaults given at import."""
 
+    connections: ConnectionStore[RedisConnection]
+    socket_timeout: float | None
+    socket_connect_timeout: float | None
+    max_retries: int
+
+
+class RedisComponent(LibraryComponent[RedisSettings]):
     def connection(self, alias: str | None) -> RedisConnection:
         return self.library.connections.get_connection(alias)
-
-    def retry_seconds(self, retry_timeout: timedelta | None) -> float:
-        return seconds_or(retry_timeout, self.library.retry_timeout)
-
-    def poll(self, attempt: Callable[[], T], retry_timeout: timedelta | None) -> T:
-        """Run ``attempt`` until it stops failing an expectation or ``retry_timeout`` has passed."""
-        deadline = time.monotonic() + self.retry_seconds(retry_timeout)
-        while True:
-            try:
-                return attempt()
-            except AssertionError:
-                if time.monotonic() >= deadline:
-                    raise
-            time.sleep(min(RETRY_PAUSE, max(deadline - time.monotonic(), 0)))

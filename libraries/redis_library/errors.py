@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from redis import exceptions
-
-if TYPE_CHECKING:
-    from .connection import RedisConnection
 
 
 class RedisLibraryError(RuntimeError):
@@ -42,13 +39,23 @@ class TransactionAborted(RedisExpectationFailed):
     pass
 
 
+class FailedConnection(Protocol):
+    """What a failure message says about the connection a command failed on (a `RedisConnection`)."""
+
+    alias: str
+    display_url: str
+    socket_timeout: float | None
+
+    def type_of(self, key: str) -> str: ...
+
+
 def seconds_text(value: float | None) -> str:
     return "no limit" if value is None else f"{value:g} s"
 
 
 def translate(
     error: exceptions.RedisError,
-    connection: RedisConnection,
+    connection: FailedConnection,
     command: str,
     key: str | None = None,
     expects: str | None = None,

@@ -46,9 +46,9 @@ class RedisLibrary(DynamicCore):
 
     | Library | libraries.redis_library.RedisLibrary | socket_timeout=2 s | max_retries=0 |
 
-    The names follow one vocabulary: ``retry_timeout`` is how long a check or wait keeps polling, ``timeout``
-    bounds one blocking operation (a pop, a stream read, taking a lock), ``max_retries`` counts retries after
-    the first attempt.
+    The names follow one vocabulary: ``timeout`` bounds one operation (a pop, a stream read, taking a lock, and
+    the wait of every ``Wait Until …`` keyword), ``retry_timeout`` is how long a getter or check keeps polling
+    until its assertion holds, ``max_retries`` counts retries after the first attempt.
 
     = Namespaces =
 
@@ -66,8 +66,9 @@ class RedisLibrary(DynamicCore):
     | `Get TTL`    agent:1    <=    10 s
 
     With ``retry_timeout`` the value is read again until the assertion holds or the time is up, instead of a
-    sleep. Durations (TTL, latency) are seconds as numbers; expected durations may be written ``500 ms``.
-    A missing key fails with its name and the expectation.
+    sleep; then the keyword fails with the last mismatch and how long it waited. Without it, a getter uses the
+    library's ``retry_timeout`` (import argument, ``0``: no polling). Durations (TTL, latency) are seconds as
+    numbers; expected durations may be written ``500 ms``. A missing key fails with its name and the expectation.
 
     = Pipelines and transactions =
 

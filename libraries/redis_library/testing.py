@@ -16,10 +16,11 @@ from datetime import timedelta
 from pathlib import Path
 
 from robot.api import logger
-from robot.api.deco import keyword, library
+from robot.api.deco import keyword
 from robot.libraries.BuiltIn import BuiltIn
+from robotlibcore import DynamicCore
 
-from libraries.common import duration, seconds
+from libraries.common import LibraryComponent, duration, seconds
 from libraries.services.embedded import Server, start_redis
 from libraries.services.processes import terminate
 
@@ -48,9 +49,18 @@ class PrivateRedis:
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
-@library(scope="SUITE", auto_keywords=False)
-class StoppableRedis:
+class StoppableRedis(DynamicCore):
+    """A private Redis server for the library's own suites, and a check that a keyword fails in time."""
+
+    ROBOT_LIBRARY_SCOPE = "SUITE"
+
     def __init__(self) -> None:
+        DynamicCore.__init__(self, [PrivateRedisKeywords(self)])
+
+
+class PrivateRedisKeywords(LibraryComponent[object]):
+    def __init__(self, library: object) -> None:
+        super().__init__(library)
         self._server: PrivateRedis | None = None
 
     @keyword

@@ -18,11 +18,12 @@ import stat
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from libraries.common import WaitTimeout, wait_until
 
 from .processes import child_setup, free_port, unprivileged_user
 
@@ -254,15 +255,14 @@ def _start(
                 preexec_fn=child_setup(run_as),
                 cwd=run_dir,
             )
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while process.poll() is None and time.monotonic() < deadline:
-            if healthy(port):
-                return process, port
-            time.sleep(0.005)
-        if process.poll() is None:
+        try:
+            wait_until(lambda p=process, n=port: p.poll() is not None or healthy(n), STARTUP_TIMEOUT, pause=0.005)
+        except WaitTimeout:
             process.kill()
             process.wait()
-            raise StartupError(f"The embedded {name} server did not answer within {STARTUP_TIMEOUT:.0f} s.")
+            raise StartupError(f"The embedded {name} server did not answer within {STARTUP_TIMEOUT:.0f} s.") from None
+        if process.poll() is None:
+            return process, port
         if b"in use" not in log_path.read_bytes()[-2000:]:
             break
     tail = log_path.read_text(errors="replace").strip().splitlines()[-3:]

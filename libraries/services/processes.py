@@ -9,8 +9,9 @@ import pwd
 import signal
 import socket
 import sys
-import time
 from dataclasses import dataclass
+
+from libraries.common import WaitTimeout, wait_until
 
 _PR_SET_PDEATHSIG = 1
 
@@ -115,15 +116,14 @@ def terminate(pid: int, first_signal: int = signal.SIGTERM, grace: float = 5.0) 
     """Send `first_signal`, then SIGKILL after `grace` seconds; reap it when it is our child."""
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, first_signal)
-    deadline = time.monotonic() + grace
-    while time.monotonic() < deadline:
-        if not _running(pid):
-            return
-        time.sleep(0.01)
+    try:
+        wait_until(lambda: not _running(pid), grace, pause=0.01)
+        return
+    except WaitTimeout:
+        pass
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGKILL)
-    while _running(pid):
-        time.sleep(0.01)
+    wait_until(lambda: not _running(pid), None, pause=0.01)
 
 
 def _running(pid: int) -> bool:

@@ -7,7 +7,9 @@ from typing import Any
 
 from robot.result import TestSuite
 
-from . import facts, services
+from libraries.common import facts
+
+from . import services
 
 AREA_TAGS = ("redis", "postgres", "llm", "orchestration", "faults", "load", "health")
 SLOWEST = 10

@@ -6,8 +6,11 @@ from typing import Any
 
 from robot.api.deco import keyword, library
 from robot.libraries.BuiltIn import BuiltIn
+from robotlibcore import DynamicCore
 
-from . import facts, services
+from libraries.common import LibraryComponent, facts
+
+from . import services
 from .write import write_summary
 
 
@@ -43,10 +46,16 @@ class RunSummary:
             write_summary(result, builtin.get_variable_value("${OUTPUT DIR}"))
 
 
-@library(scope="GLOBAL", auto_keywords=False)
-class RunFacts:
+class RunFacts(DynamicCore):
     """Adds figures to the run summary from a suite: ``Library    libraries.summary.RunFacts``."""
 
+    ROBOT_LIBRARY_SCOPE = "GLOBAL"
+
+    def __init__(self) -> None:
+        DynamicCore.__init__(self, [FactKeywords(self)])
+
+
+class FactKeywords(LibraryComponent[object]):
     @keyword
     def record_run_fact(self, section: str, **figures: str) -> None:
         """Adds a row to ``section`` of the run summary; numbers are summed over rows with the same labels.

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from toxiproxy import Proxy
 
 from fault_proxy.launcher import FaultProxyServer
+from libraries import common
 
 IO_TIMEOUT = 5.0
 
@@ -67,8 +68,5 @@ def read_until_closed(sock: socket.socket) -> bytes:
 
 
 def wait_until(condition: Callable[[], bool], timeout: float = IO_TIMEOUT) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout} s")
-        time.sleep(0.01)
+    """Polls ``condition`` (through the libraries' one helper); an AssertionError when it is not met in time."""
+    common.wait_until(condition, timeout, pause=0.01, message=f"condition not met within {timeout} s")

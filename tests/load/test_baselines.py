@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from libraries.load import LoadLibrary
 from libraries.load import baseline as baselines
 from libraries.load.histogram import new_histogram
 from libraries.load.keywords.baselines import BaselineKeywords
@@ -73,7 +74,7 @@ def test_a_baseline_holds_figures_environment_and_histogram(tmp_path: Path) -> N
 def test_update_writes_instead_of_checking(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     target = tmp_path / "fresh.json"
     monkeypatch.setenv("LOAD_BASELINE", "update")
-    BaselineKeywords().load_result_should_not_regress(_result(900_000), str(target))
+    BaselineKeywords(LoadLibrary()).load_result_should_not_regress(_result(900_000), str(target))
     assert json.loads(target.read_text())["latency_ms"]["p95"] == pytest.approx(900.0, rel=1e-3)
 
 
@@ -83,7 +84,7 @@ def test_without_update_a_missing_baseline_fails_and_nothing_is_written(
     monkeypatch.delenv("LOAD_BASELINE", raising=False)
     target = tmp_path / "missing.json"
     with pytest.raises(baselines.BaselineError, match="record one with LOAD_BASELINE=update"):
-        BaselineKeywords().load_result_should_not_regress(_result(900_000), str(target))
+        BaselineKeywords(LoadLibrary()).load_result_should_not_regress(_result(900_000), str(target))
     assert not target.exists()
 
 

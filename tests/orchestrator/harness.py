@@ -6,17 +6,16 @@ reach another's runs.
 
 from __future__ import annotations
 
-import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import httpx2
-import pytest
 
 from libraries.agent_system.contract import RunView
 from libraries.agent_system.reference import ReferenceAdapter
+from libraries.common import wait_until
 
 MODELS = {"openai": "gpt-4o-mini", "anthropic": "claude-haiku-4-5"}
 
@@ -67,15 +66,8 @@ class System:
 
 
 def wait_for(probe: Callable[[], Any], timeout: float, what: str, interval: float = 0.05) -> Any:
-    """Polls `probe` until it returns something truthy; fails naming `what` after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = probe()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            pytest.fail(f"Waited {timeout:g} s for {what}; last seen: {value!r}")
-        time.sleep(interval)
+    """Polls `probe` until it returns something truthy and returns that; fails naming `what` after `timeout` seconds."""
+    return wait_until(probe, timeout, pause=interval, message=f"Waited {timeout:g} s for {what}")
 
 
 def _finished(run: RunView) -> RunView | None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,6 +9,7 @@ import psycopg
 import pytest
 from DatabaseLibrary import DatabaseLibrary
 
+from libraries.common import WaitTimeout, wait_until
 from libraries.postgres_library import PostgresLibrary
 from libraries.services.runtime import Endpoints, Namespace
 
@@ -64,11 +63,14 @@ def agent_state(postgres: Keywords) -> Keywords:
 
 def sessions_named(admin: psycopg.Connection, pattern: str, timeout: float = 5.0) -> int:
     """Sessions whose application_name matches ``pattern`` once they are gone, or the count left at ``timeout``."""
-    deadline = time.monotonic() + timeout
-    while True:
-        count = admin.execute(
+
+    def count() -> int:
+        return admin.execute(
             "SELECT count(*) FROM pg_stat_activity WHERE application_name ~ %s", (pattern,)
         ).fetchone()[0]
-        if count == 0 or time.monotonic() > deadline:
-            return count
-        threading.Event().wait(0.02)
+
+    try:
+        wait_until(lambda: count() == 0, timeout, pause=0.02)
+    except WaitTimeout:
+        return count()
+    return 0

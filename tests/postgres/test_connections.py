@@ -83,7 +83,7 @@ def test_live_connection_is_not_replaced(postgres, database_library):
     assert postgres.get_reconnect_count() == 0
 
 
-def test_reconnect_gives_up_within_its_retry_timeout(postgres, database_library, services):
+def test_reconnect_gives_up_within_its_timeout(postgres, database_library, services):
     postgres.connect_to_run_database()
     postgres.terminate_database_session()
     context = postgres.library.context
@@ -93,8 +93,20 @@ def test_reconnect_gives_up_within_its_retry_timeout(postgres, database_library,
     )
     started = time.monotonic()
     with pytest.raises(ConnectionLostError, match=r"Connection 'default' was lost .* within 1 second \(\d+ attempt"):
-        postgres.ensure_database_connection(retry_timeout=timedelta(seconds=1))
+        postgres.ensure_database_connection(timeout=timedelta(seconds=1))
     assert time.monotonic() - started < 10
+
+
+def test_the_old_name_of_the_reconnect_timeout_still_works_and_warns(postgres, robot_warnings):
+    postgres.connect_to_run_database()
+    postgres.terminate_database_session()
+
+    postgres.ensure_database_connection(retry_timeout=timedelta(seconds=5))
+
+    postgres.get_reconnect_count(AssertionOperator["=="], 1)
+    assert robot_warnings == [
+        "Ensure Database Connection: the argument 'retry_timeout' is deprecated, use 'timeout' instead."
+    ]
 
 
 def test_reconnect_count_assertion_failure_says_what_was_expected(postgres):

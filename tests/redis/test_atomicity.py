@@ -5,6 +5,7 @@ import time
 
 import pytest
 
+from libraries.common import wait_until
 from libraries.redis_library.errors import RedisLibraryError, TransactionAborted
 
 
@@ -73,8 +74,6 @@ def test_concurrent_updates_fail_within_their_timeout_and_the_workers_stop(libra
         assert time.monotonic() - started < 5
     finally:
         release.set()
-    deadline = time.monotonic() + 5
-    while threading.active_count() > threads_before and time.monotonic() < deadline:
-        time.sleep(0.01)
+    wait_until(lambda: threading.active_count() <= threads_before, 5, pause=0.01, message="The workers did not stop")
     assert threading.active_count() == threads_before
     assert library.get_redis_counter("done") <= 2

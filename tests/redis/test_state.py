@@ -28,10 +28,21 @@ def test_json_document_round_trips_as_dict(library):
 def test_wait_until_expires_fails_with_the_ttl_left(library):
     library.set_redis_value("slow", "x", ttl="1 min")
 
-    with pytest.raises(RedisExpectationFailed, match=r"did not expire within 100ms: \d+ ms left"):
+    with pytest.raises(RedisExpectationFailed, match=r"did not expire within 100ms: \d+ ms left\. \(waited \d+ms\)$"):
         library.wait_until_redis_key_expires("slow", timeout="100 ms")
 
 
 def test_ttl_on_missing_key_fails(library):
     with pytest.raises(KeyMissing, match=r"Cannot set a TTL on Redis key 'ghost'"):
         library.set_redis_ttl("ghost", "1 s")
+
+
+def test_retry_timeout_polls_until_the_assertion_holds(library):
+    library.set_redis_value("lease", "held", ttl="150 ms")
+
+    library.redis_key_should_not_exist("lease", retry_timeout="3 s")
+
+    with pytest.raises(
+        RedisExpectationFailed, match=r"^Redis key 'never' does not exist, but it should exist\. \(waited \d+ms\)$"
+    ):
+        library.redis_key_should_exist("never", retry_timeout="100 ms")

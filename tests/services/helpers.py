@@ -7,9 +7,10 @@ import re
 import shutil
 import subprocess
 import sys
-import time
+from collections.abc import Callable
 from pathlib import Path
 
+from libraries import common
 from libraries.services.lifecycle import runs_root
 
 HERE = Path(__file__).parent
@@ -60,13 +61,13 @@ def processes_of_run(run_id: str) -> list[str]:
     return found
 
 
-def wait_until(condition, timeout: float, interval: float = 0.05) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(interval)
-    return condition()
+def wait_until(condition: Callable[[], object], timeout: float, interval: float = 0.05) -> bool:
+    """Whether ``condition`` came true within ``timeout`` seconds (polled through the libraries' one helper)."""
+    try:
+        common.wait_until(condition, timeout, pause=interval)
+    except common.WaitTimeout:
+        return False
+    return True
 
 
 def free_closed_port() -> int:

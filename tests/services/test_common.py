@@ -20,6 +20,15 @@ def test_every_library_resolves_settings_the_same_way(monkeypatch):
     assert common.setting("RFQ_SAMPLE_SETTING") is None
 
 
+def test_what_the_single_module_offered_is_still_importable_from_the_package():
+    formerly = ["setting", "seconds", "duration", "renamed_argument", "ConnectionStore", "T", "C", "logger", "Secret"]
+    formerly += ["BuiltIn", "RobotNotRunningError", "ConnectionCache", "NoConnection", "secs_to_timestr"]
+    formerly += ["timestr_to_secs"]
+
+    assert [name for name in formerly if not hasattr(common, name)] == []
+    assert common.ConnectionStore.__module__ == "libraries.common.connections"
+
+
 def test_durations_are_written_compact_or_in_words():
     assert common.duration(timedelta(milliseconds=500)) == "500ms"
     assert common.duration("1.5 s") == "1s 500ms"

@@ -7,11 +7,13 @@ from assertionengine import AssertionOperator, verify_assertion
 from robot.api import logger
 from robot.api.deco import keyword
 
-from ..base import LibraryComponent, skip_unsupported
+from libraries.common import with_assertion_polling
+
+from ..base import AgentSystemComponent, skip_unsupported
 from ..contract import Capability, RunView
 
 
-class CheckKeywords(LibraryComponent):
+class CheckKeywords(AgentSystemComponent):
     """What orchestration must guarantee: nothing lost, nothing applied twice, stores in agreement."""
 
     @keyword("Each Step Should Have Been Applied Once")
@@ -68,12 +70,14 @@ class CheckKeywords(LibraryComponent):
         logger.info(f"All {len(views)} runs are stored and finished.")
 
     @keyword("Agent Run State Should Agree Across Services")
+    @with_assertion_polling
     def agent_run_state_should_agree_across_services(
         self, *runs: str | list[str], retry_timeout: timedelta = timedelta(seconds=5)
     ) -> None:
         """The cached state (Redis) shows the same status as the source of truth (PostgreSQL) for every run.
 
-        Without run ids, every run of the system is compared. Polls for ``retry_timeout``: a cache may lag.
+        Without run ids, every run of the system is compared. ``retry_timeout`` is how long the keyword keeps
+        polling until its assertion holds: a cache may lag.
 
         Example:
         | `Agent Run State Should Agree Across Services`
@@ -81,20 +85,13 @@ class CheckKeywords(LibraryComponent):
         """
         adapter = self.require(Capability.CACHED_STATE, "compare its stores")
         wanted = _flatten(runs)
-
-        def attempt() -> int:
-            stored = (
-                {run_id: self.run_view(run_id).status for run_id in wanted} if wanted else adapter.stored_statuses()
-            )
-            differ = {run_id: (status, adapter.cached_status(run_id)) for run_id, status in stored.items()}
-            differ = {run_id: pair for run_id, pair in differ.items() if pair[0] != pair[1]}
-            if differ:
-                shown = "; ".join(f"{r}: stored {s}, cached {c}" for r, (s, c) in list(differ.items())[:10])
-                raise AssertionError(f"{len(differ)} of {len(stored)} run(s) disagree: {shown}")
-            return len(stored)
-
-        count = self.poll(attempt, retry_timeout)
-        logger.info(f"Stored and cached state agree on {count} run(s).")
+        stored = {run_id: self.run_view(run_id).status for run_id in wanted} if wanted else adapter.stored_statuses()
+        differ = {run_id: (status, adapter.cached_status(run_id)) for run_id, status in stored.items()}
+        differ = {run_id: pair for run_id, pair in differ.items() if pair[0] != pair[1]}
+        if differ:
+            shown = "; ".join(f"{r}: stored {s}, cached {c}" for r, (s, c) in list(differ.items())[:10])
+            raise AssertionError(f"{len(differ)} of {len(stored)} run(s) disagree: {shown}")
+        logger.info(f"Stored and cached state agree on {len(stored)} run(s).")
 
     @keyword("Delete Agent System Cache")
     def delete_agent_system_cache(self) -> int:
@@ -110,6 +107,7 @@ class CheckKeywords(LibraryComponent):
         return deleted
 
     @keyword("Get Agent Dead Letter Count")
+    @with_assertion_polling
     def get_agent_dead_letter_count(
         self,
         assertion_operator: AssertionOperator | None = None,
@@ -120,19 +118,18 @@ class CheckKeywords(LibraryComponent):
     ) -> int:
         """How many messages went to the dead-letter queue.
 
+        ``retry_timeout`` is how long the keyword keeps polling until its assertion holds.
+
         Example:
         | `Get Agent Dead Letter Count`    ==    1
         """
         adapter = self.require(Capability.DEAD_LETTERS, "show dead letters")
         expected = None if assertion_expected is None else int(assertion_expected)
-
-        def attempt() -> int:
-            letters = skip_unsupported(adapter.dead_letters)
-            for letter in letters:
-                logger.info(f"Dead letter: {self.scrub(str(letter))}")
-            return verify_assertion(len(letters), assertion_operator, expected, "Dead letters", message)
-
-        return self.poll(attempt, retry_timeout)
+        letters = skip_unsupported(adapter.dead_letters)
+        count = verify_assertion(len(letters), assertion_operator, expected, "Dead letters", message)
+        for letter in letters:
+            logger.info(f"Dead letter: {self.scrub(str(letter))}")
+        return count
 
 
 def _flatten(runs: tuple[Any, ...]) -> list[str]:

@@ -10,18 +10,19 @@ from robot.api import logger
 from robot.api.deco import keyword
 from robot.libraries.BuiltIn import BuiltIn
 
+from libraries.common import with_assertion_polling
 from libraries.faults.suite import release_current_suite, system_urls
 from libraries.llm_library.emulator import EmulatorControl
 from libraries.llm_library.settings import PROVIDERS, resolve
 from libraries.services import runtime
 from libraries.services.settings import setting
 
-from ..base import LibraryComponent, skip_unsupported
+from ..base import AgentSystemComponent, skip_unsupported
 from ..contract import Capability, SystemConfig
 from ..selection import SETTING, load_adapter
 
 
-class LifecycleKeywords(LibraryComponent):
+class LifecycleKeywords(AgentSystemComponent):
     """Starting and stopping the system under test and its workers."""
 
     @keyword("Start Agent System")
@@ -136,6 +137,7 @@ class LifecycleKeywords(LibraryComponent):
         return name
 
     @keyword("Get Agent Worker Count")
+    @with_assertion_polling
     def get_agent_worker_count(
         self,
         assertion_operator: AssertionOperator | None = None,
@@ -144,21 +146,20 @@ class LifecycleKeywords(LibraryComponent):
         *,
         retry_timeout: timedelta | None = None,
     ) -> int:
-        """The number of live workers (by their heartbeats); with an operator, polls until it holds.
+        """The number of live workers (by their heartbeats).
+
+        ``retry_timeout`` is how long the keyword keeps polling until its assertion holds.
 
         Example:
         | `Get Agent Worker Count`    ==    2    retry_timeout=10 s
         """
         adapter = self.require(Capability.KILL_WORKER, "count its workers")
         expected = None if assertion_expected is None else int(assertion_expected)
-
-        def attempt() -> int:
-            count = len(skip_unsupported(adapter.workers))
-            return verify_assertion(count, assertion_operator, expected, "Live workers", message)
-
-        return self.poll(attempt, retry_timeout)
+        count = len(skip_unsupported(adapter.workers))
+        return verify_assertion(count, assertion_operator, expected, "Live workers", message)
 
     @keyword("Get Agent System Health")
+    @with_assertion_polling
     def get_agent_system_health(
         self,
         assertion_operator: AssertionOperator | None = None,
@@ -167,18 +168,20 @@ class LifecycleKeywords(LibraryComponent):
         *,
         retry_timeout: timedelta | None = None,
     ) -> str:
-        """The system's own health: ``ok``, ``degraded`` or ``down``; with an operator, polls until it holds.
+        """The system's own health: ``ok``, ``degraded`` or ``down``.
+
+        ``retry_timeout`` is how long the keyword keeps polling until its assertion holds.
 
         Example:
         | `Get Agent System Health`    ==    ok    retry_timeout=5 s
         """
-
-        def attempt() -> str:
-            report = skip_unsupported(self.adapter.health)
-            logger.info(f"Health: {report}")
-            return verify_assertion(report["status"], assertion_operator, assertion_expected, "Health", message)
-
-        return self.poll(attempt, retry_timeout)
+        report = skip_unsupported(self.adapter.health)
+        try:
+            status = verify_assertion(report["status"], assertion_operator, assertion_expected, "Health", message)
+        except AssertionError as failure:
+            raise AssertionError(message or f"{failure} (report: {report})") from None
+        logger.info(f"Health: {report}")
+        return status
 
     def _llm_settings(self, emulator_url: str | None) -> dict[str, Any]:
         def emulator_base_url(provider: str) -> str:

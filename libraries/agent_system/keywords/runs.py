@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -12,16 +11,17 @@ from robot.api import logger
 from robot.api.deco import keyword
 from robot.libraries.BuiltIn import BuiltIn
 
+from libraries.common import duration, wait_until, with_assertion_polling
 from libraries.llm_library.emulator import scoped_model
 
-from ..base import POLL_PAUSE_S, LibraryComponent, skip_unsupported
+from ..base import AgentSystemComponent, skip_unsupported
 from ..contract import TERMINAL, Capability, NotSupported, RunView
 
 LLM_LIBRARY = "libraries.llm_library.LLMLibrary"
 MAX_PARALLEL_SUBMITS = 16
 
 
-class RunKeywords(LibraryComponent):
+class RunKeywords(AgentSystemComponent):
     """Submitting runs, waiting for them and reading what they ended with."""
 
     @keyword("Submit Agent Run")
@@ -100,7 +100,8 @@ class RunKeywords(LibraryComponent):
     def wait_until_agent_run_finishes(self, run: str, timeout: timedelta = timedelta(seconds=60)) -> str:
         """Waits until ``run`` is ``succeeded``, ``failed`` or ``cancelled`` and returns that status.
 
-        Fails after ``timeout`` naming the status and the steps it was stuck in.
+        ``timeout`` bounds one operation: after that time the keyword stops waiting for it. It then fails naming
+        the status and the steps the run was stuck in.
 
         Example:
         | `Wait Until Agent Run Finishes`    ${run}    timeout=30 s
@@ -109,7 +110,9 @@ class RunKeywords(LibraryComponent):
 
     @keyword("Wait Until Agent Runs Finish")
     def wait_until_agent_runs_finish(self, runs: list[str], timeout: timedelta = timedelta(seconds=120)) -> None:
-        """Waits until every run in ``runs`` has finished; fails after ``timeout`` naming the ones that did not.
+        """Waits until every run in ``runs`` has finished; fails naming the ones that did not.
+
+        ``timeout`` bounds one operation: after that time the keyword stops waiting for it.
 
         Example:
         | `Wait Until Agent Runs Finish`    ${runs}    timeout=2 min
@@ -124,14 +127,17 @@ class RunKeywords(LibraryComponent):
     def wait_until_an_agent_step_is_running(self, run: str, timeout: timedelta = timedelta(seconds=30)) -> None:
         """Waits until a worker is working on one of the steps of ``run`` (to kill it mid-step, say).
 
+        ``timeout`` bounds one operation: after that time the keyword stops waiting for it.
+
         Example:
         | `Wait Until An Agent Step Is Running`    ${run}
         """
-        deadline = time.monotonic() + timeout.total_seconds()
-        while not any(step.status == "running" for step in self.run_view(run).steps):
-            if time.monotonic() > deadline:
-                raise AssertionError(f"No step of run {run} started within {timeout.total_seconds():g} s.")
-            time.sleep(POLL_PAUSE_S / 2)
+        wait_until(
+            lambda: any(step.status == "running" for step in self.run_view(run).steps),
+            timeout,
+            pause=self.retry_pause / 2,
+            message=f"No step of run {run} started within {duration(timeout)}",
+        )
 
     @keyword("Cancel Agent Run")
     def cancel_agent_run(self, run: str) -> None:
@@ -144,6 +150,7 @@ class RunKeywords(LibraryComponent):
         logger.info(f"Asked to cancel run {run}.")
 
     @keyword("Get Agent Run Status")
+    @with_assertion_polling
     def get_agent_run_status(
         self,
         run: str,
@@ -155,92 +162,117 @@ class RunKeywords(LibraryComponent):
     ) -> str:
         """The status of ``run``: ``pending``, ``running``, ``aggregating``, ``succeeded``, ``failed``, ``cancelled``.
 
+        ``retry_timeout`` is how long the keyword keeps polling until its assertion holds.
+
         Example:
         | `Get Agent Run Status`    ${run}    ==    succeeded
         """
-        return self._get(
-            run, attrgetter("status"), "Status", assertion_operator, assertion_expected, message, retry_timeout
-        )
+        return self._value(run, attrgetter("status"), "Status", assertion_operator, assertion_expected, message)
 
     @keyword("Get Agent Run Result")
+    @with_assertion_polling
     def get_agent_run_result(
         self,
         run: str,
         assertion_operator: AssertionOperator | None = None,
         assertion_expected: Any = None,
         message: str | None = None,
+        *,
+        retry_timeout: timedelta | None = None,
     ) -> str | None:
         """The final answer of ``run`` (``None`` until it succeeded).
+
+        ``retry_timeout`` is how long the keyword keeps polling until its assertion holds.
 
         Example:
         | `Get Agent Run Result`    ${run}    contains    Paris
         """
-        return self._get(run, attrgetter("result"), "Result", assertion_operator, assertion_expected, message)
+        return self._value(run, attrgetter("result"), "Result", assertion_operator, assertion_expected, message)
 
     @keyword("Get Agent Run Error")
+    @with_assertion_polling
     def get_agent_run_error(
         self,
         run: str,
         assertion_operator: AssertionOperator | None = None,
         assertion_expected: Any = None,
         message: str | None = None,
+        *,
+        retry_timeout: timedelta | None = None,
     ) -> str | None:
         """Why ``run`` failed or was cancelled, in one line (``None`` otherwise).
+
+        ``retry_timeout`` is how long the keyword keeps polling until its assertion holds.
 
         Example:
         | `Get Agent Run Error`    ${run}    contains    400 Bad Request
         """
-        return self._get(run, attrgetter("error"), "Error", assertion_operator, assertion_expected, message)
+        return self._value(run, attrgetter("error"), "Error", assertion_operator, assertion_expected, message)
 
     @keyword("Get Agent Run Cost")
+    @with_assertion_polling
     def get_agent_run_cost(
         self,
         run: str,
         assertion_operator: AssertionOperator | None = None,
         assertion_expected: Any = None,
         message: str | None = None,
+        *,
+        retry_timeout: timedelta | None = None,
     ) -> float:
         """What the LLM calls of ``run`` cost, in USD, as the system recorded it.
+
+        ``retry_timeout`` is how long the keyword keeps polling until its assertion holds.
 
         Example:
         | `Get Agent Run Cost`    ${run}    >    0
         """
         expected = None if assertion_expected is None else float(assertion_expected)
-        return self._get(run, attrgetter("cost_usd"), "Cost (USD)", assertion_operator, expected, message)
+        return self._value(run, attrgetter("cost_usd"), "Cost (USD)", assertion_operator, expected, message)
 
     @keyword("Get Agent Run Tokens")
+    @with_assertion_polling
     def get_agent_run_tokens(
         self,
         run: str,
         assertion_operator: AssertionOperator | None = None,
         assertion_expected: Any = None,
         message: str | None = None,
+        *,
+        retry_timeout: timedelta | None = None,
     ) -> int:
         """Input plus output tokens of every LLM call of ``run``.
+
+        ``retry_timeout`` is how long the keyword keeps polling until its assertion holds.
 
         Example:
         | `Get Agent Run Tokens`    ${run}    >    0
         """
         expected = None if assertion_expected is None else int(assertion_expected)
-        return self._get(run, _tokens, "Tokens", assertion_operator, expected, message)
+        return self._value(run, _tokens, "Tokens", assertion_operator, expected, message)
 
     @keyword("Get Agent Run Step Count")
+    @with_assertion_polling
     def get_agent_run_step_count(
         self,
         run: str,
         assertion_operator: AssertionOperator | None = None,
         assertion_expected: Any = None,
         message: str | None = None,
+        *,
+        retry_timeout: timedelta | None = None,
     ) -> int:
         """How many steps the plan of ``run`` has.
+
+        ``retry_timeout`` is how long the keyword keeps polling until its assertion holds.
 
         Example:
         | `Get Agent Run Step Count`    ${run}    ==    3
         """
         expected = None if assertion_expected is None else int(assertion_expected)
-        return self._get(run, lambda view: len(view.steps), "Steps", assertion_operator, expected, message)
+        return self._value(run, lambda view: len(view.steps), "Steps", assertion_operator, expected, message)
 
-    def _get(
+    def _value(
         self,
         run: str,
         value_of: Callable[[RunView], Any],
@@ -248,29 +280,29 @@ class RunKeywords(LibraryComponent):
         operator: AssertionOperator | None,
         expected: Any,
         message: str | None,
-        retry_timeout: timedelta | None = None,
     ) -> Any:
-        def attempt() -> Any:
-            value = value_of(self.run_view(run))
-            logger.info(f"Run {run} {label.lower()}: {value}")
-            return verify_assertion(value, operator, expected, f"{label} of run {run}", message)
-
-        return self.poll(attempt, retry_timeout)
+        value = verify_assertion(value_of(self.run_view(run)), operator, expected, f"{label} of run {run}", message)
+        logger.info(f"Run {run} {label.lower()}: {value}")
+        return value
 
     def _wait_all(self, runs: list[str], timeout: timedelta) -> list[RunView]:
-        deadline = time.monotonic() + timeout.total_seconds()
         finished: dict[str, RunView] = {}
-        while True:
+
+        def all_finished() -> bool:
             statuses = self._statuses([r for r in runs if r not in finished])
             for run_id, status in statuses.items():
                 if status in TERMINAL:
                     view = finished[run_id] = self.run_view(run_id)
                     logger.info(f"Run {run_id} {view.status}" + (f": {view.error}" if view.error else "."))
-            if len(finished) == len(runs):
-                return [finished[run_id] for run_id in runs]
-            if time.monotonic() > deadline:
-                raise AssertionError(self._not_finished(runs, finished, timeout))
-            time.sleep(POLL_PAUSE_S)
+            return len(finished) == len(runs)
+
+        wait_until(
+            all_finished,
+            timeout,
+            pause=self.retry_pause,
+            message=lambda: self._not_finished(runs, finished, timeout),
+        )
+        return [finished[run_id] for run_id in runs]
 
     def _statuses(self, run_ids: list[str]) -> dict[str, str | None]:
         """One query for every run when the adapter can list its runs, else one read per run."""
@@ -286,7 +318,7 @@ class RunKeywords(LibraryComponent):
             f"{view.id} {view.status} (steps: {', '.join(s.status for s in view.steps) or 'none'})"
             for view in waiting[:5]
         )
-        return f"{len(waiting)} of {len(runs)} run(s) did not finish within {timeout.total_seconds():g} s: {shown}"
+        return f"{len(waiting)} of {len(runs)} run(s) did not finish within {duration(timeout)}: {shown}"
 
     def _model(self, provider: str) -> str:
         mode, model = self.library.models.get(provider, ("real", None))

@@ -2,7 +2,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
+
+from libraries.common import LibraryComponent
 
 from ..errors import LLMConfigurationError
 from ..state import LLMState
@@ -10,11 +12,16 @@ from ..state import LLMState
 REPO_ROOT = Path(__file__).resolve().parents[3]
 
 
-class LibraryComponent:
-    """One keyword area; every component reads and changes the same LLMState."""
+class LLMLibraryState(Protocol):
+    """What the components use of `LLMLibrary`: the one state they all read and change."""
 
-    def __init__(self, state: LLMState) -> None:
-        self.state = state
+    state: LLMState
+
+
+class LLMComponent(LibraryComponent[LLMLibraryState]):
+    @property
+    def state(self) -> LLMState:
+        return self.library.state
 
 
 def load_json_argument(value: Any, name: str) -> Any:

@@ -10,10 +10,10 @@ from robot.api.deco import keyword
 from ..errors import PROVIDER_NAMES, LLMConfigurationError, LLMExpectationFailed
 from ..records import CallRecord, LLMRequest
 from ..rubric import parse_json, schema_errors
-from .base import LibraryComponent, integer_expected, load_json_argument
+from .base import LLMComponent, integer_expected, load_json_argument
 
 
-class CallKeywords(LibraryComponent):
+class CallKeywords(LLMComponent):
     @keyword("Ask LLM")
     def ask_llm(
         self,
@@ -28,9 +28,10 @@ class CallKeywords(LibraryComponent):
     ) -> str:
         """Sends one user ``prompt`` and returns the answer text.
 
-        ``timeout`` and ``max_retries`` override the connection's values for this call only. ``temperature`` is
-        OpenAI only (the pinned Anthropic SDK has no such parameter). Provider, model, latency, tokens, cost and
-        request id of the call are logged.
+        ``timeout`` bounds one operation: after that time the keyword stops waiting for it. Here the operation is
+        one read of the answer (the SDK's read timeout). ``timeout`` and ``max_retries`` override the connection's
+        values for this call only. ``temperature`` is OpenAI only (the pinned Anthropic SDK has no such
+        parameter). Provider, model, latency, tokens, cost and request id of the call are logged.
 
         Example:
         | ${answer} = | Ask LLM | What is the capital of France? | system=Answer in one word. |
@@ -52,6 +53,10 @@ class CallKeywords(LibraryComponent):
         alias: str | None = None,
     ) -> str:
         """Sends a conversation (``role`` ``user`` / ``assistant`` and ``content`` per item), returns the answer.
+
+        ``timeout`` bounds one operation: after that time the keyword stops waiting for it. Here the operation is
+        one read of the answer (the SDK's read timeout); ``timeout`` and ``max_retries`` default to the
+        connection's.
 
         Example:
         | VAR | &{first} | role=user | content=My name is Ada. |
@@ -79,6 +84,10 @@ class CallKeywords(LibraryComponent):
 
         ``schema`` is a dictionary, a JSON string or the path of a .json file. Fails when the answer is not
         JSON or does not match the schema, listing each violation.
+
+        ``timeout`` bounds one operation: after that time the keyword stops waiting for it. Here the operation is
+        one read of the answer (the SDK's read timeout); ``timeout`` and ``max_retries`` default to the
+        connection's.
 
         Example:
         | ${city} = | Ask LLM For JSON | Describe Paris | ${CITY_SCHEMA} |
@@ -118,6 +127,10 @@ class CallKeywords(LibraryComponent):
         Each returned item has ``name``, ``arguments`` (parsed) and ``id``. Fails when the model calls a tool
         that was not offered or sends arguments that are not valid JSON.
 
+        ``timeout`` bounds one operation: after that time the keyword stops waiting for it. Here the operation is
+        one read of the answer (the SDK's read timeout); ``timeout`` and ``max_retries`` default to the
+        connection's.
+
         Example:
         | ${calls} = | Call LLM With Tools | Weather in Paris? | ${WEATHER_TOOLS} |
         | Should Be Equal | ${calls}[0][name] | get_weather |
@@ -146,6 +159,10 @@ class CallKeywords(LibraryComponent):
         Fails when the stream breaks (dropped connection, read timeout, a chunk that is not JSON) and also when
         it ends without a finish reason or terminator, which the SDKs accept silently. Time to first token is
         logged.
+
+        ``timeout`` bounds one operation: after that time the keyword stops waiting for it. Here the operation is
+        one read of the stream (the SDK's read timeout: a slow but steady stream never times out); it defaults to
+        the connection's.
 
         Example:
         | ${answer} = | Stream LLM Answer | Tell me a story | timeout=2s |

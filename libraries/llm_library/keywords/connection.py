@@ -12,10 +12,10 @@ from libraries.services import runtime
 
 from ..errors import PROVIDER_NAMES
 from ..settings import KEY_VARIABLES, provider_name, resolve
-from .base import LibraryComponent
+from .base import LLMComponent
 
 
-class ConnectionKeywords(LibraryComponent):
+class ConnectionKeywords(LLMComponent):
     @keyword("Connect To LLM")
     def connect_to_llm(
         self,
@@ -37,8 +37,9 @@ class ConnectionKeywords(LibraryComponent):
         With ``LLM_MODE=replay`` answers come from cassettes: mode ``replay``.
 
         ``model`` defaults to ``LLM_OPENAI_MODEL`` / ``LLM_ANTHROPIC_MODEL`` or ``gpt-4o-mini`` /
-        ``claude-haiku-4-5``. ``timeout`` is the SDK's per-read timeout, ``max_retries`` its retry count.
-        ``api_key`` must be a Secret. Returns the mode.
+        ``claude-haiku-4-5``. ``timeout`` bounds one operation: after that time the keyword stops waiting for it.
+        Here the operation is one read of an answer of a call on this connection (the SDK's read timeout).
+        ``max_retries`` is the SDK's retry count. ``api_key`` must be a Secret. Returns the mode.
 
         Example:
         | Connect To LLM | openai |

@@ -8,10 +8,10 @@ from robot.api.deco import keyword
 
 from ..errors import LLMConfigurationError, LLMError
 from ..ledger import BUDGET_VARIABLE
-from .base import LibraryComponent
+from .base import LLMComponent
 
 
-class CostKeywords(LibraryComponent):
+class CostKeywords(LLMComponent):
     @keyword("Get LLM Call Cost")
     def get_llm_call_cost(
         self,

@@ -11,7 +11,7 @@ from robot.api.exceptions import SkipExecution
 
 from ..emulator import retry_after_violations
 from ..errors import PROVIDER_NAMES, LLMConfigurationError, LLMExpectationFailed
-from .base import LibraryComponent, integer_expected, load_json_argument
+from .base import LLMComponent, integer_expected, load_json_argument
 
 MAX_RETRY_AFTER = timedelta(seconds=60)
 
@@ -42,7 +42,7 @@ class ToolCallFault(Enum):
     unknown_tool = "unknown_tool"
 
 
-class EmulatorKeywords(LibraryComponent):
+class EmulatorKeywords(LLMComponent):
     """Scripts for the run's llmock emulator, scoped to the current test; they skip against a real provider."""
 
     @keyword("LLM Will Answer")

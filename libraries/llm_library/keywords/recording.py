@@ -9,10 +9,10 @@ from robot.api.deco import keyword
 from ..errors import LLMExpectationFailed
 from ..recording import DEFAULT_CASSETTE_DIR, REQUEST_SECRET_HEADERS, Cassette
 from ..settings import EMULATOR_KEY
-from .base import LibraryComponent
+from .base import LLMComponent
 
 
-class RecordingKeywords(LibraryComponent):
+class RecordingKeywords(LLMComponent):
     @keyword("Start LLM Cassette")
     def start_llm_cassette(self, cassette: str, *, mode: str = "record") -> str:
         """Records LLM exchanges into ``cassette`` (``mode=record``) or answers from it offline (``mode=replay``).

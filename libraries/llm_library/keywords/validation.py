@@ -12,7 +12,7 @@ from robot.api.deco import keyword
 from ..errors import LLMError, LLMExpectationFailed
 from ..records import LLMRequest
 from ..rubric import is_refusal, length_of, parse_json, schema_errors, score
-from .base import LibraryComponent, load_json_argument
+from .base import LLMComponent, load_json_argument
 
 JUDGE_SCHEMA = {
     "type": "object",
@@ -28,7 +28,7 @@ class LengthUnit(Enum):
     words = "words"
 
 
-class ValidationKeywords(LibraryComponent):
+class ValidationKeywords(LLMComponent):
     @keyword("LLM Answer Should Contain")
     def llm_answer_should_contain(
         self, answer: str, expected: str, *, ignore_case: bool = False, message: str | None = None

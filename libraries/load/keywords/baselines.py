@@ -8,7 +8,7 @@ from robot.api import logger
 from robot.api.deco import keyword
 from robot.libraries.BuiltIn import BuiltIn
 
-from libraries.common import setting
+from libraries.common import LibraryComponent, setting
 
 from .. import baseline as baselines
 from ..histogram import figures_ms
@@ -16,7 +16,7 @@ from ..picture import draw
 from ..result import LoadResult, slug
 
 
-class BaselineKeywords:
+class BaselineKeywords(LibraryComponent[object]):
     """Comparing a load result with its baseline, and its picture in the log."""
 
     @keyword("Load Result Should Not Regress")

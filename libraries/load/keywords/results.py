@@ -7,11 +7,13 @@ from robot.api import logger
 from robot.api.deco import keyword
 from robot.utils import timestr_to_secs
 
+from libraries.common import LibraryComponent
+
 from .. import sla
 from ..result import LoadResult
 
 
-class ResultKeywords:
+class ResultKeywords(LibraryComponent[object]):
     """Reading a load result and checking it against an SLA."""
 
     @keyword("Get Load Percentile")

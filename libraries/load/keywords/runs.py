@@ -7,14 +7,14 @@ from robot.api import logger
 from robot.api.deco import keyword
 from robot.libraries.BuiltIn import BuiltIn
 
-from libraries.summary import facts
+from libraries.common import LibraryComponent, facts
 
 from .. import context
 from ..driver import Progress, drive
 from ..result import LoadResult, save, summary_table
 
 
-class RunKeywords:
+class RunKeywords(LibraryComponent[object]):
     """Running a scenario under load."""
 
     @keyword("Run Load")
@@ -33,8 +33,9 @@ class RunKeywords:
         """Runs ``operations`` operations of ``scenario`` with ``concurrency`` in flight and returns the result.
 
         ``scenario``: ``redis set get``, ``postgres insert select`` or ``agent runs`` (see `Scenarios`). No
-        operation starts after ``time_bound``; each is bounded by ``timeout``. ``alias`` picks the Redis
-        connection; ``goal`` and ``provider`` are those of the agent runs.
+        operation starts after ``time_bound``. ``timeout`` bounds one operation: after that time the keyword stops
+        waiting for it (and counts it as an error). ``alias`` picks the Redis connection; ``goal`` and ``provider``
+        are those of the agent runs.
 
         Example:
         | ${result} =    `Run Load`    redis set get    concurrency=8    operations=2000

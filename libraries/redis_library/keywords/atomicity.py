@@ -13,7 +13,7 @@ from robot.api.deco import keyword
 
 from libraries.common import duration, seconds
 
-from ..base import LibraryComponent
+from ..base import RedisComponent
 from ..connection import RedisConnection, shorten
 from ..errors import RedisLibraryError, TransactionAborted
 
@@ -49,7 +49,7 @@ def optimistic_update(
     )
 
 
-class AtomicityKeywords(LibraryComponent):
+class AtomicityKeywords(RedisComponent):
     @keyword
     def start_redis_pipeline(self, *, transaction: bool = False, alias: str | None = None) -> None:
         """Queues the following write keywords on this connection instead of sending them one by one.
@@ -195,7 +195,8 @@ class AtomicityKeywords(LibraryComponent):
         each update with `Update Redis Value Optimistically`, to put optimistic locking under contention.
 
         Returns a dictionary with the number of ``updates`` made and the ``retries`` the contention caused.
-        Fails when the workers have not finished within ``timeout``; they then stop after their current update.
+        ``timeout`` bounds one operation: after that time the keyword stops waiting for it. Here the operation is
+        the work of all workers; the keyword then fails and the workers stop after their current update.
 
         Example:
         | ${result} =    `Run Concurrent Optimistic Updates`    jobs:done    int(value or 0) + 1    workers=4

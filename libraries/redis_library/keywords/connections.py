@@ -11,7 +11,7 @@ from robot.api.types import Secret
 
 from libraries.services import runtime
 
-from ..base import LibraryComponent, seconds_or
+from ..base import RedisComponent, seconds_or
 from ..connection import DEFAULT_ALIAS, RedisConnection, retry_policy
 from ..errors import RedisLibraryError, RedisUnavailable, seconds_text
 
@@ -23,7 +23,7 @@ def reveal(value: str | Secret | None) -> str | None:
     return value.value if isinstance(value, Secret) else value
 
 
-class ConnectionKeywords(LibraryComponent):
+class ConnectionKeywords(RedisComponent):
     @keyword
     def connect_to_redis(
         self,

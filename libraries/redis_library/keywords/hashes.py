@@ -6,12 +6,14 @@ from typing import Any
 from assertionengine import AssertionOperator, verify_assertion
 from robot.api.deco import keyword
 
-from ..base import LibraryComponent, expectation
+from libraries.common import with_assertion_polling
+
+from ..base import RedisComponent, expectation
 from ..connection import shorten
 from ..errors import KeyMissing, RedisExpectationFailed, RedisLibraryError
 
 
-class HashKeywords(LibraryComponent):
+class HashKeywords(RedisComponent):
     @keyword
     def set_hash_fields(
         self, key: str, fields: dict[str, Any] | None = None, *, alias: str | None = None, **named_fields: Any
@@ -33,6 +35,7 @@ class HashKeywords(LibraryComponent):
         return None if connection.queueing else added
 
     @keyword
+    @with_assertion_polling
     def get_hash_field(
         self,
         key: str,
@@ -46,21 +49,19 @@ class HashKeywords(LibraryComponent):
     ) -> Any:
         """Returns one field of the hash ``key``, optionally asserting it; fails if the hash or field is missing.
 
+        ``retry_timeout`` is how long the keyword keeps polling until its assertion holds.
+
         Example:
         | `Get Hash Field`    agent:1    status    ==    running
         | ${step} =    `Get Hash Field`    agent:1    step
         """
         connection = self.connection(alias)
         client = connection.reader("Get Hash Field")
-
-        def attempt() -> Any:
-            value = connection.run("HGET", key, client.hget, field, expects="hash")
-            if value is None:
-                self._missing_field(connection, key, field, assertion_operator, assertion_expected, message)
-            label = f"Field '{field}' of Redis hash '{key}'"
-            return verify_assertion(value, assertion_operator, assertion_expected, label, message)
-
-        value = self.poll(attempt, retry_timeout)
+        value = connection.run("HGET", key, client.hget, field, expects="hash")
+        if value is None:
+            self._missing_field(connection, key, field, assertion_operator, assertion_expected, message)
+        label = f"Field '{field}' of Redis hash '{key}'"
+        value = verify_assertion(value, assertion_operator, assertion_expected, label, message)
         connection.log("HGET", key, f" {field} -> {shorten(value)}")
         return value
 
@@ -75,6 +76,7 @@ class HashKeywords(LibraryComponent):
         )
 
     @keyword
+    @with_assertion_polling
     def get_hash(
         self,
         key: str,
@@ -87,6 +89,8 @@ class HashKeywords(LibraryComponent):
     ) -> dict[str, Any]:
         """Returns every field of the hash ``key`` as a dictionary, optionally asserting it; fails if it is missing.
 
+        ``retry_timeout`` is how long the keyword keeps polling until its assertion holds.
+
         Example:
         | &{agent} =    `Get Hash`    agent:1
         | `Get Hash`    agent:1    ==    ${expected}
@@ -94,16 +98,11 @@ class HashKeywords(LibraryComponent):
         """
         connection = self.connection(alias)
         client = connection.reader("Get Hash")
-
-        def attempt() -> dict[str, Any]:
-            value = connection.run("HGETALL", key, client.hgetall, expects="hash")
-            if not value:
-                raise KeyMissing(
-                    message
-                    or f"Redis hash '{key}' does not exist{expectation(assertion_operator, assertion_expected)}."
-                )
-            return verify_assertion(value, assertion_operator, assertion_expected, f"Redis hash '{key}'", message)
-
-        value = self.poll(attempt, retry_timeout)
+        value = connection.run("HGETALL", key, client.hgetall, expects="hash")
+        if not value:
+            raise KeyMissing(
+                message or f"Redis hash '{key}' does not exist{expectation(assertion_operator, assertion_expected)}."
+            )
+        value = verify_assertion(value, assertion_operator, assertion_expected, f"Redis hash '{key}'", message)
         connection.log("HGETALL", key, f" -> {shorten(value)}")
         return value

@@ -6,10 +6,10 @@ from typing import Any
 from assertionengine import AssertionOperator, float_str_verify_assertion, int_str_verify_assertion, verify_assertion
 from robot.api.deco import keyword
 
-from ..base import LibraryComponent, expected_seconds
+from ..base import RedisComponent, expected_seconds
 
 
-class HealthKeywords(LibraryComponent):
+class HealthKeywords(RedisComponent):
     @keyword
     def get_redis_ping_latency(
         self,

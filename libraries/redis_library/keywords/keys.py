@@ -1,58 +1,61 @@
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 from typing import Any
 
 from assertionengine import AssertionOperator, verify_assertion
 from robot.api.deco import keyword
 
-from libraries.common import duration, renamed_argument, seconds
+from libraries.common import duration, poll, renamed_argument, with_assertion_polling
 
-from ..base import RETRY_PAUSE, LibraryComponent, expectation, expected_seconds
+from ..base import RedisComponent, expectation, expected_seconds
 from ..errors import KeyMissing, RedisExpectationFailed, RedisLibraryError
 from .strings import milliseconds
 
 SCAN_BATCH = 500
 
 
-class KeyKeywords(LibraryComponent):
+class KeyKeywords(RedisComponent):
     @keyword
+    @with_assertion_polling
     def redis_key_should_exist(
         self, key: str, message: str | None = None, *, retry_timeout: timedelta | None = None, alias: str | None = None
     ) -> None:
-        """Fails unless ``key`` exists, waiting up to ``retry_timeout`` for it to appear.
+        """Fails unless ``key`` exists.
+
+        ``retry_timeout`` is how long the keyword keeps polling until its assertion holds, that is until the key
+        exists.
 
         Example:
         | `Redis Key Should Exist` | agent:1:status |
         | `Redis Key Should Exist` | result:7 | retry_timeout=5 s |
         """
-        self._expect_existence("Redis Key Should Exist", key, True, message, retry_timeout, alias)
+        self._expect_existence("Redis Key Should Exist", key, True, message, alias)
 
     @keyword
+    @with_assertion_polling
     def redis_key_should_not_exist(
         self, key: str, message: str | None = None, *, retry_timeout: timedelta | None = None, alias: str | None = None
     ) -> None:
-        """Fails if ``key`` exists, waiting up to ``retry_timeout`` for it to go away.
+        """Fails if ``key`` exists.
+
+        ``retry_timeout`` is how long the keyword keeps polling until its assertion holds, that is until the key
+        is gone.
 
         Example:
         | `Redis Key Should Not Exist` | agent:1:lock |
         """
-        self._expect_existence("Redis Key Should Not Exist", key, False, message, retry_timeout, alias)
+        self._expect_existence("Redis Key Should Not Exist", key, False, message, alias)
 
-    def _expect_existence(self, keyword, key, wanted, message, retry_timeout, alias) -> None:
+    def _expect_existence(self, keyword, key, wanted, message, alias) -> None:
         connection = self.connection(alias)
         client = connection.reader(keyword)
-
-        def attempt() -> None:
-            found = bool(connection.run("EXISTS", key, client.exists))
-            if found != wanted:
-                state = "does not exist" if wanted else "exists"
-                raise RedisExpectationFailed(
-                    message or f"Redis key '{key}' {state}, but it should {'' if wanted else 'not '}exist."
-                )
-
-        self.poll(attempt, retry_timeout)
+        found = bool(connection.run("EXISTS", key, client.exists))
+        if found != wanted:
+            state = "does not exist" if wanted else "exists"
+            raise RedisExpectationFailed(
+                message or f"Redis key '{key}' {state}, but it should {'' if wanted else 'not '}exist."
+            )
         connection.log("EXISTS", key, f" -> {wanted}")
 
     @keyword
@@ -121,6 +124,7 @@ class KeyKeywords(LibraryComponent):
         connection.log("PERSIST", key)
 
     @keyword("Get TTL")
+    @with_assertion_polling
     def get_ttl(
         self,
         key: str,
@@ -134,7 +138,8 @@ class KeyKeywords(LibraryComponent):
         """Returns the time ``key`` has left to live, in seconds (``None`` when it never expires).
 
         Expected values are durations such as ``10 s`` or ``500 ms``. Fails if the key does not exist, or if an
-        assertion is given and the key has no TTL.
+        assertion is given and the key has no TTL. ``retry_timeout`` is how long the keyword keeps polling until its
+        assertion holds.
 
         Example:
         | `Get TTL` | agent:1 | <= | 10 s |
@@ -144,50 +149,46 @@ class KeyKeywords(LibraryComponent):
         connection = self.connection(alias)
         client = connection.reader("Get TTL")
         expected = expected_seconds(assertion_expected)
-
-        def attempt() -> float | None:
-            left = connection.run("PTTL", key, client.pttl)
-            wanted = expectation(assertion_operator, assertion_expected)
-            if left == -2:
-                raise KeyMissing(message or f"Redis key '{key}' does not exist{wanted}.")
-            if left == -1:
-                if assertion_operator is None:
-                    return None
+        left = connection.run("PTTL", key, client.pttl)
+        wanted = expectation(assertion_operator, assertion_expected)
+        if left == -2:
+            raise KeyMissing(message or f"Redis key '{key}' does not exist{wanted}.")
+        if left == -1:
+            if assertion_operator is not None:
                 raise RedisExpectationFailed(message or f"Redis key '{key}' never expires{wanted}.")
-            return verify_assertion(left / 1000, assertion_operator, expected, f"TTL of '{key}' in seconds", message)
-
-        left = self.poll(attempt, retry_timeout)
-        connection.log("PTTL", key, f" -> {left} s")
-        return left
+            ttl = None
+        else:
+            ttl = verify_assertion(left / 1000, assertion_operator, expected, f"TTL of '{key}' in seconds", message)
+        connection.log("PTTL", key, f" -> {ttl} s")
+        return ttl
 
     @keyword
     def wait_until_redis_key_expires(
         self,
         key: str,
-        retry_timeout: timedelta = timedelta(seconds=10),
+        timeout: timedelta = timedelta(seconds=10),
         *,
-        timeout: timedelta | None = None,
+        retry_timeout: timedelta | None = None,
         alias: str | None = None,
     ) -> None:
-        """Waits until ``key`` no longer exists; fails after ``retry_timeout`` with the TTL it still had.
+        """Waits until ``key`` no longer exists; fails with the TTL it still had.
 
-        ``timeout`` is the deprecated name of ``retry_timeout``, kept so that existing suites keep working.
+        ``timeout`` bounds one operation: after that time the keyword stops waiting for it.
+        ``retry_timeout`` is the deprecated name of ``timeout``, kept so that existing suites keep working.
 
         Example:
         | `Set Redis Value` | agent:1:heartbeat | alive | ttl=200 ms |
-        | `Wait Until Redis Key Expires` | agent:1:heartbeat | retry_timeout=2 s |
+        | `Wait Until Redis Key Expires` | agent:1:heartbeat | timeout=2 s |
         """
-        retry_timeout = renamed_argument(
-            "Wait Until Redis Key Expires", "timeout", timeout, "retry_timeout", retry_timeout
-        )
+        timeout = renamed_argument("Wait Until Redis Key Expires", "retry_timeout", retry_timeout, "timeout", timeout)
         connection = self.connection(alias)
         client = connection.reader("Wait Until Redis Key Expires")
-        deadline = time.monotonic() + seconds(retry_timeout)
-        while (left := connection.run("PTTL", key, client.pttl)) != -2:
-            if time.monotonic() >= deadline:
+
+        def expired() -> None:
+            left = connection.run("PTTL", key, client.pttl)
+            if left != -2:
                 state = "it has no TTL" if left == -1 else f"{left} ms left"
-                raise RedisExpectationFailed(
-                    f"Redis key '{key}' did not expire within {duration(retry_timeout)}: {state}."
-                )
-            time.sleep(RETRY_PAUSE if left == -1 else min(RETRY_PAUSE, max(left, 1) / 1000))
+                raise RedisExpectationFailed(f"Redis key '{key}' did not expire within {duration(timeout)}: {state}.")
+
+        poll(expired, timeout, pause=self.retry_pause)
         connection.log("EXPIRED", key)

@@ -6,14 +6,14 @@ from typing import Any
 from assertionengine import AssertionOperator, int_str_verify_assertion, verify_assertion
 from robot.api.deco import keyword
 
-from libraries.common import duration, seconds
+from libraries.common import duration, seconds, with_assertion_polling
 
-from ..base import LibraryComponent
+from ..base import RedisComponent
 from ..connection import shorten
 from ..errors import RedisExpectationFailed, RedisLibraryError
 
 
-class ListKeywords(LibraryComponent):
+class ListKeywords(RedisComponent):
     @keyword
     def push_to_redis_list(self, key: str, *values: Any, head: bool = False, alias: str | None = None) -> int | None:
         """Appends ``values`` to the list ``key`` (to its head with ``head=True``); returns the new length.
@@ -36,8 +36,8 @@ class ListKeywords(LibraryComponent):
     ) -> Any:
         """Removes and returns the first item of the list ``key`` (the last with ``tail=True``).
 
-        Without ``timeout`` it fails at once on an empty list; with ``timeout`` it waits (BLPOP) that long for
-        an item to arrive.
+        Without ``timeout`` it fails at once on an empty list; with ``timeout`` it waits (BLPOP) for an item to
+        arrive. ``timeout`` bounds one operation: after that time the keyword stops waiting for it.
 
         Example:
         | ${job} = | `Pop From Redis List` | queue:jobs |
@@ -62,6 +62,7 @@ class ListKeywords(LibraryComponent):
         return value
 
     @keyword
+    @with_assertion_polling
     def get_redis_list_length(
         self,
         key: str,
@@ -74,23 +75,22 @@ class ListKeywords(LibraryComponent):
     ) -> int:
         """Returns the length of the list ``key`` (0 when it does not exist), optionally asserting it.
 
+        ``retry_timeout`` is how long the keyword keeps polling until its assertion holds.
+
         Example:
         | `Get Redis List Length`    queue:jobs    ==    0    retry_timeout=5 s
         """
         connection = self.connection(alias)
         client = connection.reader("Get Redis List Length")
-
-        def attempt() -> int:
-            length = connection.run("LLEN", key, client.llen, expects="list")
-            return int_str_verify_assertion(
-                length, assertion_operator, assertion_expected, f"Length of Redis list '{key}'", message or ""
-            )
-
-        length = self.poll(attempt, retry_timeout)
+        length = connection.run("LLEN", key, client.llen, expects="list")
+        length = int_str_verify_assertion(
+            length, assertion_operator, assertion_expected, f"Length of Redis list '{key}'", message or ""
+        )
         connection.log("LLEN", key, f" -> {length}")
         return length
 
     @keyword
+    @with_assertion_polling
     def get_redis_list(
         self,
         key: str,
@@ -103,17 +103,15 @@ class ListKeywords(LibraryComponent):
     ) -> list:
         """Returns every item of the list ``key``, head first, without removing them, optionally asserting it.
 
+        ``retry_timeout`` is how long the keyword keeps polling until its assertion holds.
+
         Example:
         | @{jobs} = | `Get Redis List` | queue:jobs |
         | `Get Redis List` | queue:jobs | contains | job-2 |
         """
         connection = self.connection(alias)
         client = connection.reader("Get Redis List")
-
-        def attempt() -> list:
-            items = connection.run("LRANGE", key, client.lrange, 0, -1, expects="list")
-            return verify_assertion(items, assertion_operator, assertion_expected, f"Redis list '{key}'", message)
-
-        items = self.poll(attempt, retry_timeout)
+        items = connection.run("LRANGE", key, client.lrange, 0, -1, expects="list")
+        items = verify_assertion(items, assertion_operator, assertion_expected, f"Redis list '{key}'", message)
         connection.log("LRANGE", key, f" -> {shorten(items)}")
         return items

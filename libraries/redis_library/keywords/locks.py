@@ -8,13 +8,13 @@ from assertionengine import AssertionOperator, verify_assertion
 from redis.exceptions import LockError, LockNotOwnedError, RedisError
 from robot.api.deco import keyword
 
-from libraries.common import duration, renamed_argument, seconds
+from libraries.common import duration, renamed_argument, seconds, with_assertion_polling
 
-from ..base import LibraryComponent
+from ..base import RedisComponent
 from ..errors import RedisExpectationFailed, translate
 
 
-class LockKeywords(LibraryComponent):
+class LockKeywords(RedisComponent):
     """Locks are redis-py locks: a key holding the owner's token, set with NX and a TTL, released by a script
     that deletes it only for that owner."""
 
@@ -29,8 +29,11 @@ class LockKeywords(LibraryComponent):
         wait: timedelta | None = None,
         alias: str | None = None,
     ) -> str:
-        """Takes the lock ``name`` for ``ttl``, waiting up to ``timeout`` while another owner holds it; fails if
-        it stays taken. Returns the owner token (a new unique one when ``owner`` is not given).
+        """Takes the lock ``name`` for ``ttl``, waiting while another owner holds it; fails if it stays taken.
+        Returns the owner token (a new unique one when ``owner`` is not given).
+
+        ``timeout`` bounds one operation: after that time the keyword stops waiting for it. The default ``0``
+        does not wait.
 
         ``wait`` is the deprecated name of ``timeout``, kept so that existing suites keep working.
 
@@ -84,6 +87,7 @@ class LockKeywords(LibraryComponent):
         connection.log("UNLOCK", name, f" owner={token}")
 
     @keyword
+    @with_assertion_polling
     def get_redis_lock_owner(
         self,
         name: str,
@@ -96,19 +100,17 @@ class LockKeywords(LibraryComponent):
     ) -> str | None:
         """Returns the owner token holding the lock ``name`` (``None`` when free), optionally asserting it.
 
+        ``retry_timeout`` is how long the keyword keeps polling until its assertion holds.
+
         Example:
         | `Get Redis Lock Owner`    lock:job:7    ==    agent-a
         | `Get Redis Lock Owner`    lock:job:7    ==    ${None}    retry_timeout=2 s
         """
         connection = self.connection(alias)
         client = connection.reader("Get Redis Lock Owner")
-
-        def attempt() -> str | None:
-            holder = connection.run("GET", name, client.get)
-            return verify_assertion(
-                holder, assertion_operator, assertion_expected, f"Owner of Redis lock '{name}'", message
-            )
-
-        holder = self.poll(attempt, retry_timeout)
+        holder = connection.run("GET", name, client.get)
+        holder = verify_assertion(
+            holder, assertion_operator, assertion_expected, f"Owner of Redis lock '{name}'", message
+        )
         connection.log("GET", name, f" owner -> {holder}")
         return holder

@@ -1,19 +1,21 @@
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 from typing import Any
 
 from robot.api.deco import keyword
 
-from libraries.common import duration, seconds
+from libraries.common import WaitTimeout, duration, seconds, wait_until
 
-from ..base import LibraryComponent
+from ..base import RedisComponent
 from ..connection import RedisConnection, shorten
 from ..errors import RedisExpectationFailed, RedisLibraryError, RedisUnavailable
 
+READ_SLICE_S = 0.05
+"""The longest one read for a message blocks; a read returns as soon as a message arrives."""
 
-class PubSubKeywords(LibraryComponent):
+
+class PubSubKeywords(RedisComponent):
     """Channels are namespaced like keys, so parallel suites never hear each other."""
 
     @keyword
@@ -35,20 +37,23 @@ class PubSubKeywords(LibraryComponent):
         connection.log("SUBSCRIBE", ", ".join(channels))
 
     def _await_confirmations(self, connection: RedisConnection, expected: int) -> None:
-        timeout = connection.socket_timeout or 10
-        deadline = time.monotonic() + timeout
-        while expected:
-            message = connection.run("SUBSCRIBE", None, connection.subscriber.get_message, timeout=0.05)
-            if message is None:
-                if time.monotonic() >= deadline:
-                    raise RedisUnavailable(
-                        f"Redis did not confirm the subscription within {timeout:g} s on connection "
-                        f"'{connection.alias}'."
-                    )
-            elif message["type"] == "subscribe":
+        limit = connection.socket_timeout or 10
+
+        def all_confirmed() -> bool:
+            nonlocal expected
+            message = connection.run("SUBSCRIBE", None, connection.subscriber.get_message, timeout=READ_SLICE_S)
+            if message is not None and message["type"] == "subscribe":
                 expected -= 1
-            else:
+            elif message is not None:
                 connection.unread_messages.append(message)
+            return not expected
+
+        try:
+            wait_until(all_confirmed, limit, pause=0)
+        except WaitTimeout:
+            raise RedisUnavailable(
+                f"Redis did not confirm the subscription within {limit:g} s on connection '{connection.alias}'."
+            ) from None
 
     @keyword
     def unsubscribe_from_redis_channels(self, *channels: str, alias: str | None = None) -> None:
@@ -80,8 +85,10 @@ class PubSubKeywords(LibraryComponent):
     def wait_for_redis_message(
         self, channel: str | None = None, *, timeout: timedelta = timedelta(seconds=5), alias: str | None = None
     ) -> Any:
-        """Returns the next message published on ``channel`` (on any subscribed channel when omitted), waiting up
-        to ``timeout``. Messages of other channels are kept for later calls.
+        """Returns the next message published on ``channel`` (on any subscribed channel when omitted); messages of
+        other channels are kept for later calls. Fails when none arrives.
+
+        ``timeout`` bounds one operation: after that time the keyword stops waiting for it.
 
         Example:
         | ${message} = | `Wait For Redis Message` | events:agent-1 | timeout=2 s |
@@ -108,12 +115,20 @@ class PubSubKeywords(LibraryComponent):
         return None
 
     def _receive(self, connection: RedisConnection, wanted: str | None, timeout: float) -> dict | None:
-        deadline = time.monotonic() + timeout
-        while (left := deadline - time.monotonic()) > 0:
-            message = connection.run("MESSAGE", None, connection.subscriber.get_message, timeout=left)
+        """The next message on ``wanted`` (any channel when ``None``) within ``timeout`` seconds; the others are kept
+        for later calls."""
+        read_for = min(READ_SLICE_S, timeout)
+
+        def heard() -> dict | None:
+            message = connection.run("MESSAGE", None, connection.subscriber.get_message, timeout=read_for)
             if message is None or message["type"] not in ("message", "pmessage"):
-                continue
+                return None
             if wanted is None or message["channel"] == wanted:
                 return message
             connection.unread_messages.append(message)
-        return None
+            return None
+
+        try:
+            return wait_until(heard, timeout, pause=0)
+        except WaitTimeout:
+            return None

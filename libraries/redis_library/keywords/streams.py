@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 from typing import Any
 
@@ -8,9 +7,9 @@ import redis
 from assertionengine import AssertionOperator, int_str_verify_assertion
 from robot.api.deco import keyword
 
-from libraries.common import duration, renamed_argument, seconds
+from libraries.common import duration, poll, renamed_argument, seconds, with_assertion_polling
 
-from ..base import RETRY_PAUSE, LibraryComponent
+from ..base import RedisComponent
 from ..connection import RedisConnection, shorten
 from ..errors import RedisCommandFailed, RedisExpectationFailed, RedisLibraryError
 
@@ -21,7 +20,7 @@ def entries(raw: list | None) -> list[dict[str, Any]]:
     return [{"id": entry_id, "fields": fields} for entry_id, fields in raw or [] if fields is not None]
 
 
-class StreamKeywords(LibraryComponent):
+class StreamKeywords(RedisComponent):
     @keyword
     def add_to_redis_stream(
         self,
@@ -79,8 +78,8 @@ class StreamKeywords(LibraryComponent):
         """Delivers up to ``count`` new entries of the stream ``key`` to ``consumer`` of ``group``.
 
         The entries stay pending for that consumer until `Acknowledge Stream Entries`. With ``timeout`` it waits
-        that long for entries to arrive (XREADGROUP BLOCK). Returns a list of ``{'id': ..., 'fields': {...}}``
-        (empty if none came).
+        for entries to arrive (XREADGROUP BLOCK); ``timeout`` bounds one operation: after that time the keyword
+        stops waiting for it. Returns a list of ``{'id': ..., 'fields': {...}}`` (empty if none came).
 
         ``block`` is the deprecated name of ``timeout``, kept so that existing suites keep working.
 
@@ -155,6 +154,7 @@ class StreamKeywords(LibraryComponent):
         ]
 
     @keyword
+    @with_assertion_polling
     def get_pending_stream_entry_count(
         self,
         key: str,
@@ -169,19 +169,17 @@ class StreamKeywords(LibraryComponent):
     ) -> int:
         """Returns how many entries ``group`` (or one ``consumer``) has not acknowledged, optionally asserting it.
 
+        ``retry_timeout`` is how long the keyword keeps polling until its assertion holds.
+
         Example:
         | `Get Pending Stream Entry Count`    stream:tasks    workers    ==    0    retry_timeout=5 s
         """
         connection = self.connection(alias)
         client = connection.reader("Get Pending Stream Entry Count")
         owner = f" of consumer '{consumer}'" if consumer else ""
-
-        def attempt() -> int:
-            count = len(self._pending(connection, client, key, group, consumer))
-            label = f"Pending entries of group '{group}'{owner} on stream '{key}'"
-            return int_str_verify_assertion(count, assertion_operator, assertion_expected, label, message or "")
-
-        count = self.poll(attempt, retry_timeout)
+        count = len(self._pending(connection, client, key, group, consumer))
+        label = f"Pending entries of group '{group}'{owner} on stream '{key}'"
+        count = int_str_verify_assertion(count, assertion_operator, assertion_expected, label, message or "")
         connection.log("XPENDING", key, f" {group}{owner} -> {count}")
         return count
 
@@ -197,25 +195,29 @@ class StreamKeywords(LibraryComponent):
         alias: str | None = None,
     ) -> list[dict[str, Any]]:
         """Waits until there are pending entries and all of them have been idle for at least ``idle_time``, as a
-        consumer that died would leave them; returns them. Fails after ``timeout``.
+        consumer that died would leave them; returns them.
+
+        ``timeout`` bounds one operation: after that time the keyword stops waiting for it.
 
         Example:
         | `Wait Until Pending Stream Entries Are Idle` | stream:tasks | workers | 100 ms | consumer=agent-a |
         """
         connection = self.connection(alias)
         client = connection.reader("Wait Until Pending Stream Entries Are Idle")
-        wanted, deadline = seconds(idle_time), time.monotonic() + seconds(timeout)
-        while True:
+        wanted = seconds(idle_time)
+
+        def all_idle() -> list[dict[str, Any]]:
             pending = self._pending(connection, client, key, group, consumer)
-            if pending and all(entry["idle"] >= wanted for entry in pending):
-                connection.log("XPENDING", key, f" {len(pending)} entries idle >= {duration(idle_time)}")
-                return pending
-            if time.monotonic() >= deadline:
+            if not pending or any(entry["idle"] < wanted for entry in pending):
                 raise RedisExpectationFailed(
                     f"Pending entries of group '{group}' on stream '{key}' were not all idle for "
                     f"{duration(idle_time)} within {duration(timeout)}: {shorten(pending)}."
                 )
-            time.sleep(RETRY_PAUSE)
+            return pending
+
+        pending = poll(all_idle, timeout, pause=self.retry_pause)
+        connection.log("XPENDING", key, f" {len(pending)} entries idle >= {duration(idle_time)}")
+        return pending
 
     @keyword
     def claim_idle_stream_entries(
@@ -245,6 +247,7 @@ class StreamKeywords(LibraryComponent):
         return claimed
 
     @keyword
+    @with_assertion_polling
     def get_redis_stream_length(
         self,
         key: str,
@@ -257,18 +260,16 @@ class StreamKeywords(LibraryComponent):
     ) -> int:
         """Returns the number of entries in the stream ``key`` (0 when it does not exist), optionally asserting it.
 
+        ``retry_timeout`` is how long the keyword keeps polling until its assertion holds.
+
         Example:
         | `Get Redis Stream Length`    stream:tasks    ==    3
         """
         connection = self.connection(alias)
         client = connection.reader("Get Redis Stream Length")
-
-        def attempt() -> int:
-            length = connection.run("XLEN", key, client.xlen, expects="stream")
-            return int_str_verify_assertion(
-                length, assertion_operator, assertion_expected, f"Length of Redis stream '{key}'", message or ""
-            )
-
-        length = self.poll(attempt, retry_timeout)
+        length = connection.run("XLEN", key, client.xlen, expects="stream")
+        length = int_str_verify_assertion(
+            length, assertion_operator, assertion_expected, f"Length of Redis stream '{key}'", message or ""
+        )
         connection.log("XLEN", key, f" -> {length}")
         return length

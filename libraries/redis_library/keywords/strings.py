@@ -7,9 +7,9 @@ from typing import Any
 from assertionengine import AssertionOperator, int_str_verify_assertion, verify_assertion
 from robot.api.deco import keyword
 
-from libraries.common import duration, seconds
+from libraries.common import duration, seconds, with_assertion_polling
 
-from ..base import LibraryComponent, expectation
+from ..base import RedisComponent, expectation
 from ..connection import shorten
 from ..errors import KeyMissing, RedisExpectationFailed, RedisLibraryError
 
@@ -30,7 +30,7 @@ def json_argument(text: str, argument: str, key: str) -> Any:
         raise RedisLibraryError(f"{argument} for key '{key}' is not valid JSON: {error}") from None
 
 
-class StringKeywords(LibraryComponent):
+class StringKeywords(RedisComponent):
     @keyword
     def set_redis_value(
         self,
@@ -59,6 +59,7 @@ class StringKeywords(LibraryComponent):
         return None if connection.queueing else bool(written)
 
     @keyword
+    @with_assertion_polling
     def get_redis_value(
         self,
         key: str,
@@ -71,7 +72,8 @@ class StringKeywords(LibraryComponent):
     ) -> Any:
         """Returns the string stored under ``key``, optionally asserting it; fails if the key does not exist.
 
-        With an assertion, the value is read again until it holds or ``retry_timeout`` has passed.
+        ``retry_timeout`` is how long the keyword keeps polling until its assertion holds. A key that does not
+        exist yet is waited for the same way.
 
         Example:
         | `Get Redis Value`    agent:1:status    ==    running
@@ -80,16 +82,12 @@ class StringKeywords(LibraryComponent):
         """
         connection = self.connection(alias)
         client = connection.reader("Get Redis Value")
-
-        def attempt() -> Any:
-            value = connection.run("GET", key, client.get, expects="string")
-            if value is None:
-                raise KeyMissing(
-                    message or f"Redis key '{key}' does not exist{expectation(assertion_operator, assertion_expected)}."
-                )
-            return verify_assertion(value, assertion_operator, assertion_expected, f"Redis key '{key}'", message)
-
-        value = self.poll(attempt, retry_timeout)
+        value = connection.run("GET", key, client.get, expects="string")
+        if value is None:
+            raise KeyMissing(
+                message or f"Redis key '{key}' does not exist{expectation(assertion_operator, assertion_expected)}."
+            )
+        value = verify_assertion(value, assertion_operator, assertion_expected, f"Redis key '{key}'", message)
         connection.log("GET", key, f" -> {shorten(value)}")
         return value
 
@@ -109,6 +107,7 @@ class StringKeywords(LibraryComponent):
         return None if connection.queueing else value
 
     @keyword
+    @with_assertion_polling
     def get_redis_counter(
         self,
         key: str,
@@ -121,26 +120,22 @@ class StringKeywords(LibraryComponent):
     ) -> int:
         """Returns the integer counter ``key`` (0 when it does not exist), optionally asserting it.
 
+        ``retry_timeout`` is how long the keyword keeps polling until its assertion holds.
+
         Example:
         | `Get Redis Counter`    agent:1:steps    ==    3
         | `Get Redis Counter`    jobs:done    >=    10    retry_timeout=5 s
         """
         connection = self.connection(alias)
         client = connection.reader("Get Redis Counter")
-
-        def attempt() -> int:
-            raw = connection.run("GET", key, client.get, expects="string")
-            try:
-                value = int(raw or 0)
-            except ValueError:
-                raise RedisExpectationFailed(
-                    f"Redis key '{key}' holds {shorten(raw)}, not an integer counter."
-                ) from None
-            return int_str_verify_assertion(
-                value, assertion_operator, assertion_expected, f"Counter '{key}'", message or ""
-            )
-
-        value = self.poll(attempt, retry_timeout)
+        raw = connection.run("GET", key, client.get, expects="string")
+        try:
+            value = int(raw or 0)
+        except ValueError:
+            raise RedisExpectationFailed(f"Redis key '{key}' holds {shorten(raw)}, not an integer counter.") from None
+        value = int_str_verify_assertion(
+            value, assertion_operator, assertion_expected, f"Counter '{key}'", message or ""
+        )
         connection.log("GET", key, f" -> {value}")
         return value
 
@@ -163,6 +158,7 @@ class StringKeywords(LibraryComponent):
         connection.log("SET JSON", key, f" = {shorten(text)}")
 
     @keyword("Get JSON Document")
+    @with_assertion_polling
     def get_json_document(
         self,
         key: str,
@@ -175,7 +171,8 @@ class StringKeywords(LibraryComponent):
     ) -> Any:
         """Returns the JSON document under ``key`` as a dictionary (or list), optionally asserting it.
 
-        A string ``assertion_expected`` is read as JSON.
+        A string ``assertion_expected`` is read as JSON. ``retry_timeout`` is how long the keyword keeps polling
+        until its assertion holds.
 
         Example:
         | ${plan} =    `Get JSON Document`    agent:1:plan
@@ -187,19 +184,13 @@ class StringKeywords(LibraryComponent):
         expected = assertion_expected
         if isinstance(expected, str) and assertion_operator in (AssertionOperator["=="], AssertionOperator["!="]):
             expected = json_argument(expected, "assertion_expected", key)
-
-        def attempt() -> Any:
-            text = connection.run("GET", key, client.get, expects="string")
-            if text is None:
-                raise KeyMissing(
-                    message or f"Redis key '{key}' does not exist{expectation(assertion_operator, expected)}."
-                )
-            try:
-                document = json.loads(text)
-            except ValueError:
-                raise RedisExpectationFailed(f"Redis key '{key}' holds {shorten(text)}, which is not JSON.") from None
-            return verify_assertion(document, assertion_operator, expected, f"JSON document '{key}'", message)
-
-        document = self.poll(attempt, retry_timeout)
+        text = connection.run("GET", key, client.get, expects="string")
+        if text is None:
+            raise KeyMissing(message or f"Redis key '{key}' does not exist{expectation(assertion_operator, expected)}.")
+        try:
+            document = json.loads(text)
+        except ValueError:
+            raise RedisExpectationFailed(f"Redis key '{key}' holds {shorten(text)}, which is not JSON.") from None
+        document = verify_assertion(document, assertion_operator, expected, f"JSON document '{key}'", message)
         connection.log("GET JSON", key, f" -> {shorten(document)}")
         return document
