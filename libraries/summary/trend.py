@@ -64,15 +64,14 @@ def short_commit(commit: str) -> str:
 
 
 def sparkline(values: Iterable[float | None]) -> str:
-    """``▁▃█`` from the smallest to the largest value; ``·`` where the test did not run."""
+    """One bar per value, from zero (``▁``) to the largest value (``█``); ``·`` where the test did not run."""
     values = list(values)
-    known = [value for value in values if value is not None]
-    if not known:
+    highest = max((value for value in values if value is not None), default=None)
+    if highest is None:
         return ""
-    low, high = min(known), max(known)
     bars = "▁▂▃▄▅▆▇█"
-    scale = (high - low) or 1.0
-    return "".join("·" if value is None else bars[round((value - low) / scale * (len(bars) - 1))] for value in values)
+    scale = highest or 1.0
+    return "".join("·" if value is None else bars[round(value / scale * (len(bars) - 1))] for value in values)
 
 
 def _results_by_test(runs: list[dict[str, Any]]) -> dict[str, list[dict[str, Any] | None]]:

@@ -44,9 +44,10 @@ def durations(labels: list[str], series: dict[str, list[float | None]]) -> bytes
             axes.plot(range(len(values)), [float("nan") if v is None else v for v in values], marker="o", label=shown)
         axes.set_ylabel("duration (s)")
         axes.set_ylim(bottom=0)
-        axes.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+        if series:
+            axes.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
 
-    return _picture("Durations of the slowest and slowing tests", labels, draw, width=10.0)
+    return _picture("Durations of the slowing and slowest tests", labels, draw, width=10.0)
 
 
 def _picture(title: str, labels: list[str], draw: Callable[[Any], None], width: float = 7.5) -> bytes:

@@ -29,16 +29,16 @@ def html_page(trend: dict[str, Any]) -> str:
     labels = [row["label"] for row in runs]
     charted = {name: trend["durations"][name] for name in _chart(trend)}
     pictures = {
-        "Runs": [trend_pictures.pass_rate(runs), trend_pictures.wall_time(runs)],
-        "Test durations": [trend_pictures.durations(labels, charted)],
+        "Runs": [(trend_pictures.pass_rate(runs), "Pass rate per run"), (trend_pictures.wall_time(runs), "Wall time")],
+        "Test durations": [(trend_pictures.durations(labels, charted), "Durations of the slowing and slowest tests")],
     }
     body = [f"<h1>Test trend: last {len(runs)} run(s)</h1>", f"<p>{_e(_overview(trend))}</p>"]
     for section in _sections(trend):
         body.append(f"<h2>{_e(section.title)}</h2>")
         body += [f"<p>{_e(section.intro)}</p>"] if section.intro else []
-        body += [_img(png, section.title) for png in pictures.get(section.title, [])]
+        body += [_img(png, alt) for png, alt in pictures.get(section.title, [])]
         body.append(_html_table(section.header, section.rows) if section.rows else f"<p>{_e(section.empty)}</p>")
-    every = _duration_rows(trend, list(trend["durations"]))
+    every = _duration_rows(trend, sorted(trend["durations"]))
     body.append(f"<details><summary>All {len(every)} tests</summary>{_html_table(DURATION_HEADER, every)}</details>")
     return PAGE.format(body="\n".join(body))
 
@@ -176,8 +176,8 @@ def _html_table(header: list[str], rows: list[tuple]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def _img(png: bytes, title: str) -> str:
-    return f'<img src="data:image/png;base64,{base64.b64encode(png).decode("ascii")}" alt="{_e(title)}">'
+def _img(png: bytes, alt: str) -> str:
+    return f'<img src="data:image/png;base64,{base64.b64encode(png).decode("ascii")}" alt="{_e(alt)}">'
 
 
 def _e(value: Any) -> str:
