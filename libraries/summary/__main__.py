@@ -28,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--outputdir", type=Path, help="where to write the files (default: beside OUTPUT.xml)")
     parser.add_argument("--no-html", action="store_true", help="leave log.html and report.html as they are")
     parser.add_argument("--nostatusrc", action="store_true", help="exit 0 even when tests failed")
-    parser.add_argument("--history", type=Path, metavar="DIR", help="add the run to the history in DIR")
+    parser.add_argument("--history", type=Path, metavar="DIR", help="add the run to the history DIR (--trend: read it)")
     trend_command.add_arguments(parser)
     options = parser.parse_args(argv)
     if options.trend:
