@@ -2,7 +2,8 @@
 
 Without ARGS it runs every suite, four processes, in the order of ``resources/pabot-ordering.txt``; ARGS replace
 that (``--include redis suites/``) and go to pabot as they are. Results go to ``--outputdir`` (default ``results``):
-``log.html``, ``report.html``, ``output.xml``, ``summary.json`` and ``summary.md``.
+``log.html``, ``report.html``, ``output.xml``, ``summary.json`` and ``summary.md``; the run is added to the history
+in ``history/`` there (``python -m libraries.summary --trend`` shows the trend across runs).
 
 The exit status is the number of failed tests (at most 250), as robot's is, and is non-zero with one line saying why
 whenever no trustworthy count exists: pabot could not start or was stopped (its status 251-255), it wrote no
@@ -51,7 +52,7 @@ def summarize(output: Path) -> int:
     from libraries.summary.__main__ import INVALID_INPUT
     from libraries.summary.__main__ import main as summary
 
-    failed = summary([str(output)])
+    failed = summary([str(output), "--history", str(output.parent / "history")])
     if failed == INVALID_INPUT:
         raise ValueError(f"{output} cannot be read")
     return failed
