@@ -13,11 +13,14 @@ from urllib.parse import urlsplit
 _PR_SET_PDEATHSIG = 1
 
 
-def die_with_parent() -> None:
-    """On Linux, this process gets SIGKILL when its parent ends (also when the parent is SIGKILLed)."""
+def die_with_parent(expected_parent: int | None = None) -> None:
+    """On Linux, this process gets SIGKILL when its parent ends (also when the parent is SIGKILLed).
+
+    ``expected_parent`` (a forked child passes its parent's pid) also ends a child whose parent died before this ran.
+    """
     if not sys.platform.startswith("linux"):
         return
-    parent = os.getppid()
+    parent = os.getppid() if expected_parent is None else expected_parent
     ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # the parent ended before the signal was armed
         os._exit(1)
