@@ -20,6 +20,7 @@ forks. One JSON request per connection, one JSON answer:
 from __future__ import annotations
 
 import contextlib
+import gc
 import importlib
 import json
 import logging
@@ -41,7 +42,9 @@ PRELOADED = (
     "orchestrator.api",
     "uvicorn",
     "openai",
+    "openai.resources.chat",  # the SDKs import a resource's module on its first use
     "anthropic",
+    "anthropic.resources.messages",
     "httpx2",
 )
 """Modules a child would otherwise import on its own (about a second of start-up)."""
@@ -55,9 +58,10 @@ log = logging.getLogger("orchestrator.warm")
 def preload() -> None:
     for module in PRELOADED:
         importlib.import_module(module)
-    for provider in ("openai", "anthropic"):  # the SDKs import their resources lazily, on the first client
-        with contextlib.suppress(Exception):
-            importlib.import_module(f"{provider}.resources")
+    # A collection in a child would touch every inherited object and copy the parent's memory page by page: what
+    # was imported here stays out of the collector's reach (the documented use of gc.freeze before forking).
+    gc.collect()
+    gc.freeze()
 
 
 class WarmParent:
