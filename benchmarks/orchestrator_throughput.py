@@ -183,16 +183,19 @@ def processes_with(environment_entry: str) -> list[int]:
     return found
 
 
-def system_processes(key_prefix: str) -> dict[str, list[int]]:
-    """The pids of the system's API and agent processes, found by the key prefix in their environment."""
+def system_processes(key_prefix: str, agent_pids: set[int]) -> dict[str, list[int]]:
+    """The pids of the system's API and agent processes, found by the key prefix in their environment.
+
+    The agents are forked by the system (same command line), so they are told apart by their heartbeats' pids; the
+    system itself, a child of this script, is neither."""
     roles: dict[str, list[int]] = {"api": [], "agents": []}
     for pid in processes_with(f"ORCH_KEY_PREFIX={key_prefix}"):
-        with contextlib.suppress(OSError):
-            arguments = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-            if b"api" in arguments:
-                roles["api"].append(pid)
-            elif b"agent" in arguments:
+        with contextlib.suppress(OSError, IndexError):
+            parent = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+            if pid in agent_pids:
                 roles["agents"].append(pid)
+            elif parent != os.getpid():
+                roles["api"].append(pid)
     return roles
 
 
@@ -246,7 +249,7 @@ def measure(endpoints: Endpoints, workers: int, arguments: argparse.Namespace, l
         driver = Driver(adapter.api_url, endpoints.database_url, namespace.schema, arguments)
         deadline = time.perf_counter() + arguments.timeout
         driver.closed_loop(Result(workers), arguments.warmup, arguments.in_flight, deadline)
-        roles = system_processes(namespace.key_prefix)
+        roles = system_processes(namespace.key_prefix, {worker["pid"] for worker in adapter.workers()})
         cpu_before = {role: cpu_seconds(pids) for role, pids in roles.items()}
         busy_before, total_before = machine_ticks()
         result = driver.closed_loop(Result(workers), arguments.runs, arguments.in_flight, deadline)

@@ -32,13 +32,12 @@ def main(argv: list[str] | None = None) -> int:
         settings = settings_module.load()
         if arguments.command == "system":
             settings = settings.with_overrides(workers=arguments.workers)
-            preflight(settings)
-            from .system import run_system  # each command imports only what it runs: processes start faster
+            from .system import run_system  # runs the preflight in a forked child: the warm parent holds no connection
 
-            return run_system(settings.workers, arguments.host, arguments.port, arguments.ready_file)
+            return run_system(settings, arguments.host, arguments.port, arguments.ready_file)
         preflight(settings)
         if arguments.command == "api":
-            return _serve_api(settings, arguments.host, arguments.port, arguments.port_file)
+            return serve_api(settings, arguments.host, arguments.port, arguments.port_file)
         if arguments.command == "agent":
             roles = tuple(role.strip() for role in arguments.roles.split(","))
             unknown = [role for role in roles if role not in ROLE_STREAMS]
@@ -85,7 +84,7 @@ def preflight(settings: Settings) -> None:
         queues.close()
 
 
-def _serve_api(settings: Settings, host: str, port: int, port_file: str | None) -> int:
+def serve_api(settings: Settings, host: str, port: int, port_file: str | None) -> int:
     import uvicorn
 
     from .api import create_app

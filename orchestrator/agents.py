@@ -201,7 +201,7 @@ class RoleHandlers:
             raise UnreadableMessage(f"there is no run {run_id}")
         if run["status"] in TERMINAL_RUN_STATUSES:
             return None
-        return None if store.expire_run_if_late(db, run) else run
+        return None if run["past_deadline"] and store.expire_run_if_late(db, run) else run
 
     def _answer(self, run: dict[str, Any], purpose: str, call: Callable[[], Answer]) -> str:
         run_id = str(run["id"])

@@ -47,6 +47,7 @@ class AgentProcess:
         self.models = Models(settings)
         self.handlers = RoleHandlers(settings, self.db, self.queues, self.models, self.name)
         self.started = time.time()
+        self._next_reclaim = 0.0
 
     def run(self) -> None:
         signal.signal(signal.SIGTERM, self._stop)
@@ -84,10 +85,14 @@ class AgentProcess:
                 keeper.stop()
 
     def _next_deliveries(self) -> list[Delivery]:
+        """Entries idle past the visibility timeout first, looked for every quarter of it (not before each read:
+        that is a round trip per stream per message); otherwise the next new entries."""
         idle_ms = int(self.settings.visibility_timeout * 1000)
-        claimed = [d for stream in self.streams for d in self.queues.claim_idle(self.name, stream, idle_ms)]
-        if claimed:
-            return claimed
+        if time.monotonic() >= self._next_reclaim:
+            claimed = [d for stream in self.streams for d in self.queues.claim_idle(self.name, stream, idle_ms)]
+            if claimed:
+                return claimed
+            self._next_reclaim = time.monotonic() + self.settings.visibility_timeout / 4
         block_ms = max(50, min(500, idle_ms // 2))
         return self.queues.read(self.name, self.streams, block_ms)
 

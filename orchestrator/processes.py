@@ -1,45 +1,27 @@
-"""Process plumbing: dying with the parent, starting children, masking URLs in messages."""
+"""Process plumbing: dying with the parent, masking URLs in messages."""
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
 import os
 import signal
-import subprocess
 import sys
 from urllib.parse import urlsplit
 
 _PR_SET_PDEATHSIG = 1
 
 
-def die_with_parent() -> None:
-    """On Linux, this process gets SIGKILL when its parent ends (also when the parent is SIGKILLed)."""
+def die_with_parent(expected_parent: int | None = None) -> None:
+    """On Linux, this process gets SIGKILL when its parent ends (also when the parent is SIGKILLed).
+
+    ``expected_parent`` (a forked child passes its parent's pid) also ends a child whose parent died before this ran.
+    """
     if not sys.platform.startswith("linux"):
         return
-    parent = os.getppid()
+    parent = os.getppid() if expected_parent is None else expected_parent
     ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # the parent ended before the signal was armed
         os._exit(1)
-
-
-def spawn(arguments: list[str], env: dict[str, str] | None = None) -> subprocess.Popen:
-    """``python -m orchestrator <arguments> --die-with-parent`` as a child of this process."""
-    command = [sys.executable, "-m", "orchestrator", *arguments, "--die-with-parent"]
-    return subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL)
-
-
-def stop(children: list[subprocess.Popen], grace_s: float = 10.0) -> None:
-    """SIGTERM, then SIGKILL what has not ended after `grace_s`; every child is reaped."""
-    for child in children:
-        with contextlib.suppress(ProcessLookupError):
-            child.terminate()
-    for child in children:
-        try:
-            child.wait(timeout=grace_s)
-        except subprocess.TimeoutExpired:
-            child.kill()
-            child.wait()
 
 
 def mask_url(url: str) -> str:

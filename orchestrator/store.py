@@ -117,7 +117,8 @@ def create_run(
 
 
 def get_run(db: psycopg.Connection, run_id: str, *, lock: bool = False) -> dict[str, Any] | None:
-    query = "SELECT * FROM runs WHERE id = %s" + (" FOR UPDATE" if lock else "")
+    """The run's row, and ``past_deadline`` by the database's clock."""
+    query = "SELECT *, deadline_at < now() AS past_deadline FROM runs WHERE id = %s" + (" FOR UPDATE" if lock else "")
     return db.execute(query, (run_id,)).fetchone()
 
 

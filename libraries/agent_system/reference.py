@@ -6,10 +6,10 @@ standard library only), so the adapter reads the keys the system writes instead 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -22,7 +22,7 @@ import redis
 from psycopg.rows import dict_row
 
 from libraries.common import WaitTimeout, wait_until
-from orchestrator.keys import STATUS_FIELD, Keys, agent_name
+from orchestrator.keys import STATUS_FIELD, Keys
 from orchestrator.states import StepStatus
 
 from .contract import (
@@ -35,6 +35,7 @@ from .contract import (
     stop_processes,
 )
 from .errors import AgentSystemError
+from .forked_workers import ControlChannel, ForkedWorker
 
 START_TIMEOUT_S = 60.0
 STOP_TIMEOUT_S = 15.0
@@ -64,7 +65,8 @@ class ReferenceAdapter(AgentSystemAdapter):
         self.config: SystemConfig | None = None
         self.api_url = ""
         self._system: subprocess.Popen | None = None
-        self._extra: list[subprocess.Popen] = []
+        self._extra: list[ForkedWorker] = []
+        self._control: ControlChannel | None = None
         self._http: httpx2.Client | None = None
         self._db: psycopg.Connection | None = None
         self._redis: redis.Redis | None = None
@@ -84,6 +86,7 @@ class ReferenceAdapter(AgentSystemAdapter):
             )
             ready = self._wait_for(ready_file, self._system)
         self.api_url = ready["api_url"]
+        self._control = ControlChannel(ready["control"])
         self._http = httpx2.Client(base_url=self.api_url, timeout=HTTP_TIMEOUT_S)
         self._db = psycopg.connect(
             config.check_database_url or config.database_url,
@@ -101,7 +104,7 @@ class ReferenceAdapter(AgentSystemAdapter):
 
     def stop(self) -> None:
         stop_processes([p for p in (*self._extra, self._system) if p is not None], STOP_TIMEOUT_S)
-        self._system, self._extra = None, []
+        self._system, self._extra, self._control = None, [], None
         for resource in (self._http, self._db, self._redis, self._log):
             if resource is not None:
                 resource.close()
@@ -160,19 +163,23 @@ class ReferenceAdapter(AgentSystemAdapter):
         if not workers:
             raise AgentSystemError(f"No live worker{f' named {name}' if name else ''} to kill.")
         victim = workers[0]
-        os.kill(victim["pid"], signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):  # it died already (a failpoint); its heartbeat had not expired
+            os.kill(victim["pid"], signal.SIGKILL)
         self._reap(victim["pid"])
         self._redis.delete(self._keys.heartbeat(victim["name"]))
         return victim["name"]
 
     def start_worker(self, *, failpoint: str | None = None, **_options: Any) -> str:
-        """A new agent process; ``failpoint`` (``before_llm``, ``after_llm``, ``after_commit``) makes it SIGKILL
-        itself at that point of its first step."""
-        process = self._spawn(["agent"], {"ORCH_FAILPOINT": failpoint} if failpoint else {})
-        self._extra.append(process)
-        return agent_name(socket.gethostname(), process.pid)
+        """A new agent process, forked by the running system's warm parent (milliseconds, no Python start-up);
+        ``failpoint`` (``before_llm``, ``after_llm``, ``after_commit``) makes it SIGKILL itself at that point of its
+        first step."""
+        if self._control is None:
+            raise NotSupported("The agent system is not started: call Start Agent System first.")
+        worker = self._control.start_worker({"ORCH_FAILPOINT": failpoint} if failpoint else {})
+        self._extra.append(worker)
+        return worker.name
 
-    def worker_processes(self) -> list[subprocess.Popen]:
+    def worker_processes(self) -> list[ForkedWorker]:
         return list(self._extra)
 
     # -- stores -----------------------------------------------------------------------------------
