@@ -40,6 +40,25 @@ class Answer:
     """What `store.record_call` keeps: provider, model, request id, tokens, cost, latency."""
 
 
+_PREBUILT: dict[tuple, Any] = {}
+"""SDK clients built ahead of a fork by `prebuild_clients`, by the provider settings they were built with."""
+
+
+def prebuild_clients(settings: Settings) -> None:
+    """Builds each configured provider's SDK client in a process that is about to fork its agents.
+
+    A client costs tens of milliseconds to build (HTTP transport, TLS context, resource objects). A forked agent whose
+    provider settings are the same takes the inherited one instead. No request is made here, so an inherited client
+    holds no connection and no thread.
+    """
+    models = Models(settings)
+    for provider, provider_settings in settings.providers.items():
+        if provider_settings.api_key:
+            client = models._new_client(provider)
+            _ = client.chat.completions if provider == "openai" else client.messages
+            _PREBUILT[models._client_key(provider)] = client
+
+
 class Models:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -113,7 +132,14 @@ class Models:
                 self._clients[provider] = self._new_client(provider)
             return self._clients[provider]
 
+    def _client_key(self, provider: str) -> tuple:
+        settings = self.settings.providers[provider]
+        return (provider, settings.api_key, settings.base_url, self.settings.llm_timeout, self.settings.llm_max_retries)
+
     def _new_client(self, provider: str) -> Any:
+        prebuilt = _PREBUILT.get(self._client_key(provider))
+        if prebuilt is not None:
+            return prebuilt
         settings = self.settings.providers[provider]
         if not settings.api_key:
             name = provider.upper()

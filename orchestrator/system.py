@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 from types import FrameType
 
+from .llm import prebuild_clients
 from .settings import Settings
 from .warm import WarmParent, preload
 
@@ -39,6 +40,7 @@ def run_system(settings: Settings, host: str, port: int, ready_file: str | None)
     signal.set_wakeup_fd(wake_write)
     os.environ["ORCH_WORKERS"] = str(settings.workers)  # /health expects as many agents as were started
     preload()
+    prebuild_clients(settings)
     parent = WarmParent()
     parent.keep_private(wake_read, wake_write)
     with tempfile.TemporaryDirectory(prefix="orchestrator-") as scratch:  # mode 0700: the owner's only
