@@ -26,6 +26,7 @@ from libraries.agent_system.contract import (
     StepView,
     SystemConfig,
     stop_processes,
+    wait_until_ready,
 )
 
 from . import store
@@ -175,7 +176,9 @@ class LangGraphAdapter(AgentSystemAdapter):
                 stderr=subprocess.STDOUT,
             )
             self._workers[name] = process
-            self._wait_ready(ready, process, name)
+            wait_until_ready(
+                ready, process, name, log_file=self.config.log_file, timeout_s=START_TIMEOUT_S, error=LangGraphError
+            )
         return name
 
     # -- plumbing ---------------------------------------------------------------------------------
@@ -195,22 +198,6 @@ class LangGraphAdapter(AgentSystemAdapter):
             "LG_OPENAI_API_KEY": config.openai_api_key or "unused",
             "LG_WORKER_NAME": name,
         }
-
-    def _wait_ready(self, ready: Path, process: subprocess.Popen, name: str) -> None:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while not ready.exists():
-            if process.poll() is not None:
-                raise LangGraphError(f"{name} ended at start (exit code {process.returncode}): {self._log_tail()}")
-            if time.monotonic() > deadline:
-                raise LangGraphError(f"{name} did not start within {START_TIMEOUT_S:g} s.")
-            time.sleep(0.05)
-
-    def _log_tail(self) -> str:
-        path = self.config.log_file
-        if not path or not Path(path).exists():
-            return "(no log file: set log_file to keep its output)"
-        lines = [line for line in Path(path).read_text(errors="replace").splitlines() if line.strip()]
-        return lines[-1][:400] if lines else "(empty log)"
 
     def _connection(self) -> psycopg.Connection:
         if self._db is None:

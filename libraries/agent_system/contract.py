@@ -9,10 +9,14 @@ a reason naming it, never passed.
 from __future__ import annotations
 
 import contextlib
+import json
 import subprocess
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
+from libraries.common import WaitTimeout, wait_until
 
 TERMINAL = ("succeeded", "failed", "cancelled")
 
@@ -101,6 +105,45 @@ def stop_processes(processes: list[subprocess.Popen], timeout_s: float = 15.0) -
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def wait_until_ready(
+    ready_file: Path,
+    process: subprocess.Popen,
+    what: str,
+    *,
+    log_file: str | None,
+    timeout_s: float,
+    error: type[Exception] = RuntimeError,
+) -> Any:
+    """Waits until the process an adapter started has written ``ready_file`` (JSON) and returns what it wrote.
+
+    Raises ``error`` naming ``what`` and the last line of ``log_file`` when the process ends first, and kills it
+    when ``timeout_s`` passes first (for adapters).
+    """
+
+    def ready() -> tuple[Any] | None:
+        if ready_file.exists():
+            with contextlib.suppress(json.JSONDecodeError):  # still being written
+                return (json.loads(ready_file.read_text()),)
+        if process.poll() is not None:
+            raise error(f"{what} ended at start (exit code {process.returncode}): {log_tail(log_file)}")
+        return None
+
+    try:
+        return wait_until(ready, timeout_s, message=f"{what} did not start")[0]
+    except WaitTimeout as timed_out:
+        process.kill()
+        process.wait()
+        raise error(str(timed_out)) from None
+
+
+def log_tail(log_file: str | None) -> str:
+    """The last non-empty line of a system's log (400 characters at most), for start-up failures."""
+    if not log_file or not Path(log_file).exists():
+        return "(no log file: set log_file to keep its output)"
+    lines = [line for line in Path(log_file).read_text(errors="replace").splitlines() if line.strip()]
+    return lines[-1][:400] if lines else "(empty log)"
 
 
 class NotSupported(Exception):

@@ -21,7 +21,6 @@ import psycopg
 import redis
 from psycopg.rows import dict_row
 
-from libraries.common import WaitTimeout, wait_until
 from orchestrator.keys import STATUS_FIELD, Keys
 from orchestrator.states import StepStatus
 
@@ -33,6 +32,7 @@ from .contract import (
     StepView,
     SystemConfig,
     stop_processes,
+    wait_until_ready,
 )
 from .errors import AgentSystemError
 from .forked_workers import ControlChannel, ForkedWorker
@@ -84,7 +84,14 @@ class ReferenceAdapter(AgentSystemAdapter):
             self._system = self._spawn(
                 ["system", "--workers", str(config.workers), "--port", "0", "--ready-file", str(ready_file)]
             )
-            ready = self._wait_for(ready_file, self._system)
+            ready = wait_until_ready(
+                ready_file,
+                self._system,
+                "The reference orchestrator",
+                log_file=config.log_file,
+                timeout_s=START_TIMEOUT_S,
+                error=AgentSystemError,
+            )
         self.api_url = ready["api_url"]
         self._control = ControlChannel(ready["control"])
         self._http = httpx2.Client(base_url=self.api_url, timeout=HTTP_TIMEOUT_S)
@@ -229,30 +236,6 @@ class ReferenceAdapter(AgentSystemAdapter):
             "ORCH_LLM_TIMEOUT": None if config.llm_timeout_s is None else f"{config.llm_timeout_s:g}",
         }
         return {**env, **{name: value for name, value in settings.items() if value is not None}}
-
-    def _wait_for(self, ready_file: Path, process: subprocess.Popen) -> dict[str, Any]:
-        def ready() -> dict[str, Any] | None:
-            if ready_file.exists():
-                return json.loads(ready_file.read_text())
-            if process.poll() is not None:
-                raise AgentSystemError(
-                    f"The reference orchestrator ended at start (exit code {process.returncode}): {self._log_tail()}"
-                )
-            return None
-
-        try:
-            return wait_until(ready, START_TIMEOUT_S, message="The reference orchestrator did not start")
-        except WaitTimeout as timed_out:
-            process.kill()
-            process.wait()
-            raise AgentSystemError(str(timed_out)) from None
-
-    def _log_tail(self) -> str:
-        path = self.config.log_file
-        if not path or not Path(path).exists():
-            return "(no log file: set log_file to keep its output)"
-        lines = [line for line in Path(path).read_text(errors="replace").splitlines() if line.strip()]
-        return lines[-1][:400] if lines else "(empty log)"
 
     def _request(self, method: str, path: str, *, accept: tuple[int, ...] = (200, 201), **kwargs: Any) -> Any:
         if self._http is None:
