@@ -16,7 +16,7 @@ from libraries.common import LibraryComponent, poll, setting
 from libraries.llm_library.emulator import EmulatorControl
 from libraries.llm_library.settings import resolve
 from libraries.services import runtime
-from libraries.services.settings import LLM_ENDPOINTS
+from libraries.services.providers import LLM_PROVIDERS
 
 from . import probes
 from .errors import HealthLibraryError
@@ -26,7 +26,6 @@ AUTH_SETTING = "AUTH_SERVICE_URL"
 AGENT_SYSTEM_LIBRARY = "libraries.agent_system.AgentSystemLibrary"
 SERVICES = ("PostgreSQL", "Redis", "LLM", "Agent System", "Auth Service")
 ALIASES = {"PostgreSQL": ("postgres",)}
-LLM_PROVIDERS = ("openai", "anthropic")
 POLL_PAUSE_S = 0.2
 
 
@@ -138,8 +137,7 @@ def _llm_url(provider: str) -> str:
     resolved = resolve(
         provider, model=None, api_key=None, base_url=None, llm_mode="live", emulator_base_url=emulator_base_url
     )
-    own_api = {name.lower(): url for _, _, name, url in LLM_ENDPOINTS}
-    return resolved.base_url or own_api[provider]
+    return resolved.base_url or LLM_PROVIDERS[provider].api_url
 
 
 def agent_system() -> Any:
