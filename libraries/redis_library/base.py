@@ -6,7 +6,6 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 from assertionengine import AssertionOperator
-from robot.utils import timestr_to_secs
 
 from libraries.common import LibraryComponent, PollingLibrary, seconds
 
@@ -19,13 +18,6 @@ if TYPE_CHECKING:
 def seconds_or(value: timedelta | float | str | None, default: float | None) -> float | None:
     """``value`` in seconds, or ``default`` when it is not given."""
     return default if value is None else seconds(value)
-
-
-def expected_seconds(expected: Any) -> Any:
-    """``10 s``, ``500 ms`` or ``2`` as seconds, so durations compare the way a test writes them."""
-    if expected is None or isinstance(expected, (int, float)):
-        return expected
-    return timestr_to_secs(expected)
 
 
 def expectation(operator: AssertionOperator | None, expected: Any) -> str:

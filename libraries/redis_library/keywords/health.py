@@ -6,7 +6,9 @@ from typing import Any
 from assertionengine import AssertionOperator, float_str_verify_assertion, int_str_verify_assertion, verify_assertion
 from robot.api.deco import keyword
 
-from ..base import RedisComponent, expected_seconds
+from libraries.common import seconds
+
+from ..base import RedisComponent
 
 
 class HealthKeywords(RedisComponent):
@@ -30,7 +32,7 @@ class HealthKeywords(RedisComponent):
         connection.run("PING", None, client.ping)
         latency = time.perf_counter() - started
         connection.log("PING", detail=f" -> {latency * 1000:.2f} ms")
-        expected = expected_seconds(assertion_expected)
+        expected = seconds(assertion_expected)
         return float_str_verify_assertion(
             latency, assertion_operator, expected, "PING latency in seconds", message or ""
         )

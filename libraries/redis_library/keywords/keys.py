@@ -6,9 +6,9 @@ from typing import Any
 from assertionengine import AssertionOperator, verify_assertion
 from robot.api.deco import keyword
 
-from libraries.common import duration, poll, renamed_argument, with_assertion_polling
+from libraries.common import duration, poll, renamed_argument, seconds, with_assertion_polling
 
-from ..base import RedisComponent, expectation, expected_seconds
+from ..base import RedisComponent, expectation
 from ..errors import KeyMissing, RedisExpectationFailed, RedisLibraryError
 from .strings import milliseconds
 
@@ -148,7 +148,7 @@ class KeyKeywords(RedisComponent):
         """
         connection = self.connection(alias)
         client = connection.reader("Get TTL")
-        expected = expected_seconds(assertion_expected)
+        expected = seconds(assertion_expected)
         left = connection.run("PTTL", key, client.pttl)
         wanted = expectation(assertion_operator, assertion_expected)
         if left == -2:
