@@ -14,8 +14,6 @@ from libraries.common import renamed_argument, seconds, setting
 
 from .base import AUTH_SETTING, HealthComponent, available
 
-WAIT_KEYWORD = "Wait Until ${service:PostgreSQL|Redis|LLM|Agent System|Auth Service} Is Healthy"
-
 
 class HealthKeywords(HealthComponent):
     @keyword("Get Service Health")
@@ -67,7 +65,7 @@ class HealthKeywords(HealthComponent):
         label = f"Health latency of {check.service} in seconds"
         return float_str_verify_assertion(check.latency_s, assertion_operator, expected, label, message or "")
 
-    @keyword(WAIT_KEYWORD)
+    @keyword("Wait Until ${service:PostgreSQL|Redis|LLM|Agent System|Auth Service} Is Healthy")
     def wait_until_service_is_healthy(
         self,
         service: str,
