@@ -18,7 +18,7 @@ Check Polls Until The Key Is Gone
 
 Check Fails After Its Retry Timeout
     [Documentation]    A check that never holds fails once ``retry_timeout`` has passed, saying what it expected.
-    Run Keyword And Expect Error    Redis key 'agent:15:lease' does not exist, but it should exist.
+    Run Keyword And Expect Error    Redis key 'agent:15:lease' does not exist, but it should exist. (waited *)
     ...    Redis Key Should Exist    agent:15:lease    retry_timeout=100 ms
 
 Getter Validates A Python Expression
