@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
-from assertionengine import AssertionOperator
+from assertionengine import AssertionOperator, int_str_verify_assertion
 
 from libraries.common import LibraryComponent, PollingLibrary, seconds
 
@@ -36,3 +36,22 @@ class RedisSettings(PollingLibrary, Protocol):
 class RedisComponent(LibraryComponent[RedisSettings]):
     def connection(self, alias: str | None) -> RedisConnection:
         return self.library.connections.get_connection(alias)
+
+    def length(
+        self,
+        keyword: str,
+        command: str,
+        kind: str,
+        key: str,
+        operator: AssertionOperator | None,
+        expected: Any,
+        message: str | None,
+        alias: str | None,
+    ) -> int:
+        """The length of the ``kind`` (``list``, ``stream``) ``key`` as ``command`` counts it, asserted and logged."""
+        connection = self.connection(alias)
+        client = connection.reader(keyword)
+        length = connection.run(command, key, getattr(client, command.lower()), expects=kind)
+        length = int_str_verify_assertion(length, operator, expected, f"Length of Redis {kind} '{key}'", message or "")
+        connection.log(command, key, f" -> {length}")
+        return length

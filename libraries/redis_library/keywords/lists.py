@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from assertionengine import AssertionOperator, int_str_verify_assertion, verify_assertion
+from assertionengine import AssertionOperator, verify_assertion
 from robot.api.deco import keyword
 
 from libraries.common import duration, seconds, with_assertion_polling
@@ -80,14 +80,9 @@ class ListKeywords(RedisComponent):
         Example:
         | `Get Redis List Length`    queue:jobs    ==    0    retry_timeout=5 s
         """
-        connection = self.connection(alias)
-        client = connection.reader("Get Redis List Length")
-        length = connection.run("LLEN", key, client.llen, expects="list")
-        length = int_str_verify_assertion(
-            length, assertion_operator, assertion_expected, f"Length of Redis list '{key}'", message or ""
+        return self.length(
+            "Get Redis List Length", "LLEN", "list", key, assertion_operator, assertion_expected, message, alias
         )
-        connection.log("LLEN", key, f" -> {length}")
-        return length
 
     @keyword("Get Redis List")
     @with_assertion_polling

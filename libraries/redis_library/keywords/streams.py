@@ -265,11 +265,6 @@ class StreamKeywords(RedisComponent):
         Example:
         | `Get Redis Stream Length`    stream:tasks    ==    3
         """
-        connection = self.connection(alias)
-        client = connection.reader("Get Redis Stream Length")
-        length = connection.run("XLEN", key, client.xlen, expects="stream")
-        length = int_str_verify_assertion(
-            length, assertion_operator, assertion_expected, f"Length of Redis stream '{key}'", message or ""
+        return self.length(
+            "Get Redis Stream Length", "XLEN", "stream", key, assertion_operator, assertion_expected, message, alias
         )
-        connection.log("XLEN", key, f" -> {length}")
-        return length
