@@ -61,14 +61,14 @@ def measure(url: str, workers: int, rounds: int) -> tuple[list[float], list[floa
     connects = []
     for _ in range(20):
         started = time.perf_counter()
-        library.run_keyword("connect_to_run_database", [], {})
+        library.run_keyword("Connect To Run Database", [], {})
         connects.append(time.perf_counter() - started)
     library.context.database_library.disconnect_from_all_databases()
     raw, ours = [], []
     for _ in range(3):
         raw.append(raw_increments(url, workers, rounds))
         started = time.perf_counter()
-        library.run_keyword("run_concurrent_increments", [READ, WRITE], {"workers": workers, "rounds": rounds})
+        library.run_keyword("Run Concurrent Increments", [READ, WRITE], {"workers": workers, "rounds": rounds})
         ours.append(time.perf_counter() - started)
     return connects, raw, ours
 

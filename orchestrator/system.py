@@ -81,8 +81,8 @@ def _all_roles() -> tuple[str, ...]:
 
 
 def _preflight(settings: Settings) -> int:
-    from .__main__ import preflight
     from .settings import SettingsError
+    from .startup import preflight
 
     try:
         preflight(settings)
@@ -93,7 +93,7 @@ def _preflight(settings: Settings) -> int:
 
 
 def _serve_api(settings: Settings, host: str, port: int, port_file: Path) -> int:
-    from .__main__ import serve_api
+    from .startup import serve_api
     from .warm import _log_as
 
     _log_as("api")

@@ -38,7 +38,9 @@ def fail(message: str, status: int) -> int:
 def run_pabot(processes: int, outputdir: Path, pabot_args: list[str]) -> int:
     bin_dir = Path(sys.executable).parent
     environment = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
-    command = [str(bin_dir / "pabot"), "--processes", str(processes), "--outputdir", str(outputdir), *pabot_args]
+    # PabotLib on a free port (pabot's default 8270 would be shared by two runs on one machine).
+    port = [] if "--pabotlibport" in pabot_args else ["--pabotlibport", "0"]
+    command = [str(bin_dir / "pabot"), *port, "--processes", str(processes), "--outputdir", str(outputdir), *pabot_args]
     print("run_suites:", " ".join(command), flush=True)
     try:
         return subprocess.run(command, cwd=ROOT, env=environment, check=False).returncode

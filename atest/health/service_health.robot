@@ -38,7 +38,7 @@ Getter Without Operator Returns The Status
 Failed Assertion Names The Service And What It Saw
     [Documentation]    A status that never matches fails after the retry timeout, naming the service, the status
     ...    expected and found, and the probe's latency.
-    Run Keyword And Expect Error    Health of Redis '*' (str) should be 'down' (str) (Redis * in * ms*, after 0.3 s)
+    Run Keyword And Expect Error    Health of Redis '*' (str) should be 'down' (str) (Redis * in * ms*) (waited *)
     ...    Get Service Health    Redis    ==    down    retry_timeout=300 ms
 
 Custom Message Replaces The Failure Text

@@ -37,3 +37,13 @@ Written Only If Absent Keeps The Existing Value
     ${written}    Set Redis Value    job:16:owner    agent-b    only_if_absent=True
     Should Not Be True    ${written}
     Get Redis Value    job:16:owner    ==    agent-a
+
+Lengths Of A List And A Stream Are Counted And Asserted
+    [Documentation]    The length getters count what is there (0 for a missing key) and fail naming the key.
+    Push To Redis List    queue:length    job-1    job-2
+    Add To Redis Stream    stream:length    task=one
+    Get Redis List Length    queue:length    ==    2
+    Get Redis Stream Length    stream:length    ==    1
+    Get Redis List Length    queue:missing    ==    0
+    Run Keyword And Expect Error    Length of Redis stream 'stream:length' '1' (int) should be '2' (int)
+    ...    Get Redis Stream Length    stream:length    ==    2

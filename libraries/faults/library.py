@@ -46,4 +46,4 @@ class FaultsLibrary(DynamicCore):
     ROBOT_LIBRARY_VERSION = __version__
 
     def __init__(self) -> None:
-        DynamicCore.__init__(self, [ProxyKeywords(), FaultKeywords()])
+        DynamicCore.__init__(self, [ProxyKeywords(self), FaultKeywords(self)])

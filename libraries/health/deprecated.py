@@ -6,62 +6,50 @@ whose documentation starts with ``*DEPRECATED``; ours says what to write instead
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from assertionengine import AssertionOperator
 from robot.api import logger
 from robot.api.deco import keyword
 
-if TYPE_CHECKING:
-    from .library import HealthKeywords
+from libraries.common import RETRY_TIMEOUT_DOC
+
+from .base import HealthComponent
 
 REPLACEMENT = "Get Service Health"
 
 
-class DeprecatedHealthKeywords:
-    def __init__(self, keywords: HealthKeywords) -> None:
-        self.keywords = keywords
+def _documentation(write: str, example: str) -> str:
+    return (
+        f"*DEPRECATED Use {REPLACEMENT} instead.*\n\nWrite {write}. {RETRY_TIMEOUT_DOC}\n\n"
+        f"Example:\n| `{REPLACEMENT}`    {example}    ==    ok\n"
+    )
 
-    @keyword("Get PostgreSQL Health")
-    def get_postgresql_health(
-        self,
+
+def _replaced_getter(old: str, service: str) -> Callable[..., str]:
+    """The deprecated getter ``old``: `Get Service Health` of ``service``, with a warning."""
+
+    def getter(
+        self: DeprecatedHealthKeywords,
         assertion_operator: AssertionOperator | None = None,
         assertion_expected: Any = None,
         message: str | None = None,
         *,
         retry_timeout: timedelta = timedelta(0),
     ) -> str:
-        """*DEPRECATED Use Get Service Health instead.*
+        return self.replaced(old, service, assertion_operator, assertion_expected, message, retry_timeout)
 
-        Write ``Get Service Health    PostgreSQL``.
+    getter.__name__ = getter.__qualname__ = "get_" + old.lower().removeprefix("get ").replace(" ", "_")
+    getter.__doc__ = _documentation(f"``{REPLACEMENT}    {service}``", service)
+    return keyword(old)(getter)
 
-        Example:
-        | `Get Service Health`    PostgreSQL    ==    ok
-        """
-        return self._replaced(
-            "Get PostgreSQL Health", "PostgreSQL", assertion_operator, assertion_expected, message, retry_timeout
-        )
 
-    @keyword("Get Redis Health")
-    def get_redis_health(
-        self,
-        assertion_operator: AssertionOperator | None = None,
-        assertion_expected: Any = None,
-        message: str | None = None,
-        *,
-        retry_timeout: timedelta = timedelta(0),
-    ) -> str:
-        """*DEPRECATED Use Get Service Health instead.*
-
-        Write ``Get Service Health    Redis``.
-
-        Example:
-        | `Get Service Health`    Redis    ==    ok
-        """
-        return self._replaced(
-            "Get Redis Health", "Redis", assertion_operator, assertion_expected, message, retry_timeout
-        )
+class DeprecatedHealthKeywords(HealthComponent):
+    get_postgresql_health = _replaced_getter("Get PostgreSQL Health", "PostgreSQL")
+    get_redis_health = _replaced_getter("Get Redis Health", "Redis")
+    get_auth_service_health = _replaced_getter("Get Auth Service Health", "Auth Service")
 
     @keyword("Get LLM Health")
     def get_llm_health(
@@ -73,36 +61,13 @@ class DeprecatedHealthKeywords:
         provider: str = "openai",
         retry_timeout: timedelta = timedelta(0),
     ) -> str:
-        """*DEPRECATED Use Get Service Health instead.*
-
-        Write ``Get Service Health    LLM`` (OpenAI) or ``Get Service Health    LLM Anthropic``.
-
-        Example:
-        | `Get Service Health`    LLM Anthropic    ==    ok
-        """
         service = "LLM" if provider.lower() == "openai" else f"LLM {provider.capitalize()}"
-        return self._replaced("Get LLM Health", service, assertion_operator, assertion_expected, message, retry_timeout)
+        return self.replaced("Get LLM Health", service, assertion_operator, assertion_expected, message, retry_timeout)
 
-    @keyword("Get Auth Service Health")
-    def get_auth_service_health(
-        self,
-        assertion_operator: AssertionOperator | None = None,
-        assertion_expected: Any = None,
-        message: str | None = None,
-        *,
-        retry_timeout: timedelta = timedelta(0),
-    ) -> str:
-        """*DEPRECATED Use Get Service Health instead.*
+    get_llm_health.__doc__ = _documentation(
+        f"``{REPLACEMENT}    LLM`` (OpenAI) or ``{REPLACEMENT}    LLM Anthropic``", "LLM Anthropic"
+    )
 
-        Write ``Get Service Health    Auth Service``.
-
-        Example:
-        | `Get Service Health`    Auth Service    ==    ok
-        """
-        return self._replaced(
-            "Get Auth Service Health", "Auth Service", assertion_operator, assertion_expected, message, retry_timeout
-        )
-
-    def _replaced(self, old: str, service: str, operator, expected, message, retry_timeout: timedelta) -> str:
+    def replaced(self, old: str, service: str, operator, expected, message, retry_timeout: timedelta) -> str:
         logger.warn(f"Keyword '{old}' is deprecated: use '{REPLACEMENT}    {service}' instead.")
-        return self.keywords.get_service_health(service, operator, expected, message, retry_timeout=retry_timeout)
+        return self.service_health(service, operator, expected, message, retry_timeout=retry_timeout)

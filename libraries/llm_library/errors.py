@@ -8,7 +8,9 @@ from typing import Any
 
 import httpx2
 
-PROVIDER_NAMES = {"openai": "OpenAI", "anthropic": "Anthropic"}
+from libraries.services.providers import LLM_PROVIDERS
+
+PROVIDER_NAMES = {name: provider.title for name, provider in LLM_PROVIDERS.items()}
 
 
 class LLMError(RuntimeError):

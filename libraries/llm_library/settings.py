@@ -9,13 +9,14 @@ from typing import Any
 from robot.api.types import Secret
 
 from libraries.common import setting
+from libraries.services.providers import LLM_PROVIDERS
 
 from .errors import LLMConfigurationError
 
-PROVIDERS = ("openai", "anthropic")
+PROVIDERS = tuple(LLM_PROVIDERS)
 DEFAULT_MODELS = {"openai": "gpt-4o-mini", "anthropic": "claude-haiku-4-5"}
-KEY_VARIABLES = {"openai": "OPENAI_API_KEY", "anthropic": "ANTHROPIC_API_KEY"}
-BASE_URL_VARIABLES = {"openai": "OPENAI_BASE_URL", "anthropic": "ANTHROPIC_BASE_URL"}
+KEY_VARIABLES = {name: provider.key_setting for name, provider in LLM_PROVIDERS.items()}
+BASE_URL_VARIABLES = {name: provider.base_url_setting for name, provider in LLM_PROVIDERS.items()}
 MODEL_VARIABLES = {"openai": "LLM_OPENAI_MODEL", "anthropic": "LLM_ANTHROPIC_MODEL"}
 EMULATOR_KEY = "llmock-offline-key"
 _KEY_LIKE = re.compile(r"\b(?:sk|key)-[A-Za-z0-9*_.-]{4,}")

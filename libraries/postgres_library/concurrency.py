@@ -27,7 +27,7 @@ _RETRIED = (pg_errors.DeadlockDetected, pg_errors.SerializationFailure)
 
 
 class ConcurrencyKeywords(PostgresComponent):
-    @keyword
+    @keyword("Run Concurrent Increments")
     def run_concurrent_increments(
         self,
         select_statement: str,
@@ -85,7 +85,7 @@ class ConcurrencyKeywords(PostgresComponent):
         )
         return outcome
 
-    @keyword
+    @keyword("Claim Rows Concurrently")
     def claim_rows_concurrently(
         self,
         claim_statement: str,
@@ -150,7 +150,7 @@ class ConcurrencyKeywords(PostgresComponent):
         )
         return outcome
 
-    @keyword
+    @keyword("Run Crossing Transactions")
     def run_crossing_transactions(
         self,
         first_statement: str,

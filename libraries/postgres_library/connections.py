@@ -50,7 +50,7 @@ def is_alive(client: Any) -> bool:
 
 
 class ConnectionKeywords(PostgresComponent):
-    @keyword
+    @keyword("Connect To Run Database")
     def connect_to_run_database(
         self,
         *,
@@ -80,7 +80,7 @@ class ConnectionKeywords(PostgresComponent):
         self.ctx.reconnects[name] = 0
         logger.info(f"Connected alias '{name}' to {settings.describe()}")
 
-    @keyword
+    @keyword("Ensure Database Connection")
     def ensure_database_connection(
         self,
         *,
@@ -127,7 +127,7 @@ class ConnectionKeywords(PostgresComponent):
         self.ctx.reconnects[name] = self.ctx.reconnects.get(name, 0) + 1
         logger.info(f"Connection '{name}' was lost; re-established after {attempts} attempt(s)")
 
-    @keyword
+    @keyword("Terminate Database Session")
     def terminate_database_session(self, *, timeout: timedelta = timedelta(seconds=10), alias: str | None = None):
         """Kills the server process behind ``alias`` with ``pg_terminate_backend``, as an administrator would.
 
@@ -155,7 +155,7 @@ class ConnectionKeywords(PostgresComponent):
             )
         logger.info(f"Terminated server session {pid} of alias '{name}'")
 
-    @keyword
+    @keyword("Get Reconnect Count")
     def get_reconnect_count(
         self,
         assertion_operator: AssertionOperator | None = None,

@@ -49,7 +49,7 @@ def _owner(implementation: Any) -> str | None:
 
 
 class ResultLogKeywords(PostgresComponent):
-    @keyword
+    @keyword("Log Result Table")
     def log_result_table(self, rows: Sequence[Any], columns: Sequence[str] | None = None) -> None:
         """Logs query result rows as an HTML table whose every cell is escaped.
 

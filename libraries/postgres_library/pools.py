@@ -55,7 +55,7 @@ class PoolKeywords(PostgresComponent):
         super().__init__(library)
         self.pools: dict[str, BoundedPool] = {}
 
-    @keyword
+    @keyword("Open Connection Pool")
     def open_connection_pool(
         self,
         *,
@@ -97,7 +97,7 @@ class PoolKeywords(PostgresComponent):
         self.pools[name] = BoundedPool(name, pool, timeout)
         logger.info(f"Opened connection pool '{name}' (max_size {max_size}) on {settings.describe()}")
 
-    @keyword
+    @keyword("Borrow Pool Connection")
     def borrow_pool_connection(self, *, alias: str | None = None) -> None:
         """Takes one connection from the pool and keeps it in use until `Return Pool Connections`.
 
@@ -116,7 +116,7 @@ class PoolKeywords(PostgresComponent):
             f"(server session {connection.info.backend_pid})"
         )
 
-    @keyword
+    @keyword("Return Pool Connections")
     def return_pool_connections(self, *, alias: str | None = None) -> None:
         """Gives every borrowed connection back to the pool.
 
@@ -126,7 +126,7 @@ class PoolKeywords(PostgresComponent):
         pool = self._pool(alias)
         logger.info(f"Returned {pool.return_all()} connection(s) to pool '{pool.alias}'")
 
-    @keyword
+    @keyword("Get Pool Connections In Use")
     def get_pool_connections_in_use(
         self,
         assertion_operator: AssertionOperator | None = None,
@@ -147,7 +147,7 @@ class PoolKeywords(PostgresComponent):
             in_use, assertion_operator, assertion_expected, f"Connections in use in pool '{pool.alias}'", message
         )
 
-    @keyword
+    @keyword("Close All Connection Pools")
     def close_all_connection_pools(self) -> None:
         """Returns all borrowed connections and closes every pool; safe in a teardown when none is open.
 

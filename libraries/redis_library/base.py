@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
-from assertionengine import AssertionOperator
-from robot.utils import timestr_to_secs
+from assertionengine import AssertionOperator, int_str_verify_assertion
 
 from libraries.common import LibraryComponent, PollingLibrary, seconds
 
@@ -19,13 +18,6 @@ if TYPE_CHECKING:
 def seconds_or(value: timedelta | float | str | None, default: float | None) -> float | None:
     """``value`` in seconds, or ``default`` when it is not given."""
     return default if value is None else seconds(value)
-
-
-def expected_seconds(expected: Any) -> Any:
-    """``10 s``, ``500 ms`` or ``2`` as seconds, so durations compare the way a test writes them."""
-    if expected is None or isinstance(expected, (int, float)):
-        return expected
-    return timestr_to_secs(expected)
 
 
 def expectation(operator: AssertionOperator | None, expected: Any) -> str:
@@ -44,3 +36,22 @@ class RedisSettings(PollingLibrary, Protocol):
 class RedisComponent(LibraryComponent[RedisSettings]):
     def connection(self, alias: str | None) -> RedisConnection:
         return self.library.connections.get_connection(alias)
+
+    def length(
+        self,
+        keyword: str,
+        command: str,
+        kind: str,
+        key: str,
+        operator: AssertionOperator | None,
+        expected: Any,
+        message: str | None,
+        alias: str | None,
+    ) -> int:
+        """The length of the ``kind`` (``list``, ``stream``) ``key`` as ``command`` counts it, asserted and logged."""
+        connection = self.connection(alias)
+        client = connection.reader(keyword)
+        length = connection.run(command, key, getattr(client, command.lower()), expects=kind)
+        length = int_str_verify_assertion(length, operator, expected, f"Length of Redis {kind} '{key}'", message or "")
+        connection.log(command, key, f" -> {length}")
+        return length

@@ -63,7 +63,7 @@ class PrivateRedisKeywords(LibraryComponent[object]):
         super().__init__(library)
         self._server: PrivateRedis | None = None
 
-    @keyword
+    @keyword("Start Private Redis")
     def start_private_redis(self) -> str:
         """Starts a redis-server only this suite uses; returns its URL."""
         self.stop_private_redis()
@@ -71,21 +71,21 @@ class PrivateRedisKeywords(LibraryComponent[object]):
         logger.info(f"Private Redis at {self._server.url}")
         return self._server.url
 
-    @keyword
+    @keyword("Make Private Redis Stop Answering")
     def make_private_redis_stop_answering(self) -> None:
         """Freezes the private server (SIGSTOP): connections stay open, commands get no answer."""
         if self._server is None:
             raise RedisLibraryError("No private Redis is running: run Start Private Redis first.")
         self._server.freeze()
 
-    @keyword
+    @keyword("Stop Private Redis")
     def stop_private_redis(self) -> None:
         """Stops the private server and deletes its directory. Safe in a teardown."""
         if self._server is not None:
             self._server.stop()
             self._server = None
 
-    @keyword
+    @keyword("Keyword Should Fail Within")
     def keyword_should_fail_within(self, limit: timedelta, name: str, *args: object) -> str:
         """Runs keyword ``name`` and fails unless it fails within ``limit``; returns its failure message."""
         started = time.monotonic()

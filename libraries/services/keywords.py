@@ -47,7 +47,7 @@ class ServicesKeywords(LibraryComponent[object]):
         self._stopped = False
         self._selected: set[str] | None = None
 
-    @keyword
+    @keyword("Start Run Services")
     def start_run_services(self) -> None:
         """Resolves the run's services, starting embedded servers for what is not configured.
 
@@ -84,7 +84,7 @@ class ServicesKeywords(LibraryComponent[object]):
             if swept:
                 logger.info(f"Janitor dropped {len(swept)} namespace(s) of dead runs: {', '.join(swept)}")
 
-    @keyword
+    @keyword("Stop Run Services")
     def stop_run_services(self) -> None:
         """Stops the embedded servers and deletes their data; under pabot only the last process does.
 
@@ -108,14 +108,14 @@ class ServicesKeywords(LibraryComponent[object]):
         self._stopped = True
         runtime.activate(None)
 
-    @keyword
+    @keyword("Stop Embedded Services")
     def stop_embedded_services(self) -> None:
         """Stops this run's embedded servers now. `Stop Run Services` calls it once per run; tests rarely need it."""
         if self._run is not None:
             stop_run(self._run)
             logger.info(f"Run {self._run.run_id}: embedded services stopped, {self._run.run_dir} removed")
 
-    @keyword
+    @keyword("Open Suite Namespace")
     def open_suite_namespace(self) -> Namespace:
         """Creates the current suite's PostgreSQL schema and Redis key prefix and makes them the active namespace.
 
@@ -137,7 +137,7 @@ class ServicesKeywords(LibraryComponent[object]):
         builtin.set_suite_variable("${SUITE_KEY_PREFIX}", namespace.key_prefix)
         return namespace
 
-    @keyword
+    @keyword("Close Suite Namespace")
     def close_suite_namespace(self) -> None:
         """Drops the active namespace: ``DROP SCHEMA … CASCADE`` and SCAN + UNLINK of its key prefix.
 

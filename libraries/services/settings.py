@@ -11,16 +11,17 @@ from robot.utils import timestr_to_secs
 
 from libraries.common import setting
 
+from .providers import LLM_PROVIDERS
 from .runtime import mask_url
 
 ALLOW_NON_TEST_TARGETS = "ALLOW_NON_TEST_TARGETS"
 NAMESPACE_MAX_AGE = "NAMESPACE_MAX_AGE"
 DEFAULT_NAMESPACE_MAX_AGE = "24 hours"
-LLM_KEYS = ("OPENAI_API_KEY", "ANTHROPIC_API_KEY")
-LLM_ENDPOINTS = (
+LLM_KEYS = tuple(provider.key_setting for provider in LLM_PROVIDERS.values())
+LLM_ENDPOINTS = tuple(
     # key, base URL setting, provider, the provider's own API
-    ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OpenAI", "https://api.openai.com/v1"),
-    ("ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "Anthropic", "https://api.anthropic.com"),
+    (provider.key_setting, provider.base_url_setting, provider.title, provider.api_url)
+    for provider in LLM_PROVIDERS.values()
 )
 
 

@@ -56,7 +56,7 @@ class RunFacts(DynamicCore):
 
 
 class FactKeywords(LibraryComponent[object]):
-    @keyword
+    @keyword("Record Run Fact")
     def record_run_fact(self, section: str, **figures: str) -> None:
         """Adds a row to ``section`` of the run summary; numbers are summed over rows with the same labels.
 

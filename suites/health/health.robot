@@ -9,7 +9,7 @@ Resource          keywords/faults.resource
 
 Suite Setup       Open Health Suite Behind Fault Proxies
 Suite Teardown    Close Health Suite
-Test Setup        Wait Until Agent System Is Healthy    retry_timeout=${HEALTH_RETRY_TIMEOUT}
+Test Setup        Wait Until Agent System Is Healthy    timeout=${HEALTH_RETRY_TIMEOUT}
 Test Teardown     Remove All Faults
 
 Test Tags         health

@@ -34,7 +34,7 @@ def test_shards_merged_with_rebot_hold_every_selected_test_once(tmp_path):
         directory = tmp_path / f"shard-{index}"
         directory.mkdir()
         done = run(
-            [BIN / "pabot", "--shard", f"{index}/{SHARDS}", "--processes", "2", *SELECTION,
+            [BIN / "pabot", "--pabotlibport", "0", "--shard", f"{index}/{SHARDS}", "--processes", "2", *SELECTION,
              "--outputdir", directory, SUITES],
             cwd=directory,
         )  # fmt: skip

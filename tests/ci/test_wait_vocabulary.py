@@ -9,6 +9,8 @@ from libraries.common import RETRY_TIMEOUT_DOC, TIMEOUT_DOC
 
 LIBRARIES = [
     "libraries.agent_system.AgentSystemLibrary",
+    "libraries.faults.FaultsLibrary",
+    "libraries.health.HealthLibrary",
     "libraries.llm_library.LLMLibrary",
     "libraries.load.LoadLibrary",
     "libraries.postgres_library.PostgresLibrary",

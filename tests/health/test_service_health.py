@@ -12,9 +12,10 @@ import pytest
 from assertionengine import AssertionOperator as Op
 from robot.api.exceptions import SkipExecution
 
+from libraries.common import arguments as arguments_module
 from libraries.health import HealthLibrary
+from libraries.health import base as base_module
 from libraries.health import deprecated as deprecated_module
-from libraries.health import library as library_module
 from libraries.health.errors import HealthLibraryError
 from libraries.services.runtime import Endpoints
 
@@ -84,12 +85,12 @@ def test_the_auth_service_is_skipped_when_unset(health: HealthLibrary, monkeypat
 def test_the_agent_system_status_is_its_own_report(
     health: HealthLibrary, monkeypatch: pytest.MonkeyPatch, reported: str
 ) -> None:
-    monkeypatch.setattr(library_module, "_agent_system", lambda: _System(reported))
+    monkeypatch.setattr(base_module, "agent_system", lambda: _System(reported))
     assert health.get_service_health("agent system") == reported
 
 
 def test_a_stopped_service_is_down(health: HealthLibrary, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(library_module.runtime, "redis_url", lambda: "redis://127.0.0.1:1/0")
+    monkeypatch.setattr(base_module.runtime, "redis_url", lambda: "redis://127.0.0.1:1/0")
     with pytest.raises(AssertionError, match=r"Health of Redis 'down' \(str\) should be 'ok' \(str\)"):
         health.get_service_health("Redis", Op["=="], "ok")
 
@@ -114,11 +115,11 @@ def test_a_deprecated_getter_warns_and_calls_get_service_health(
 ) -> None:
     calls = []
 
-    def get_service_health(self, *arguments, **named) -> str:
+    def service_health(self, *arguments, **named) -> str:
         calls.append((arguments, named))
         return "ok"
 
-    monkeypatch.setattr(library_module.HealthKeywords, "get_service_health", get_service_health)
+    monkeypatch.setattr(base_module.HealthComponent, "service_health", service_health)
 
     assert call(HealthLibrary()) == "ok"
     assert calls == [((service, Op["=="], "ok", None), {"retry_timeout": timedelta(0)})]
@@ -136,3 +137,23 @@ def test_a_deprecated_getter_still_probes_the_real_service(health: HealthLibrary
 def test_deprecated_getters_are_marked_for_libdoc_and_robot(name: str) -> None:
     method = HealthLibrary().keywords[name]
     assert method.__doc__.startswith("*DEPRECATED Use Get Service Health instead.*")
+
+
+def test_a_status_that_never_matches_fails_naming_the_last_check_and_the_time_waited(health: HealthLibrary) -> None:
+    with pytest.raises(AssertionError, match=r"should be 'down' \(str\) \(Redis ok in .* ms\) \(waited \d+ms\)"):
+        health.get_service_health("Redis", Op["=="], "down", retry_timeout=timedelta(milliseconds=300))
+
+
+def test_wait_until_healthy_takes_timeout(health: HealthLibrary, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(base_module.runtime, "redis_url", lambda: "redis://127.0.0.1:1/0")
+    with pytest.raises(AssertionError, match=r"Health of Redis 'down' \(str\) should be 'ok' .*\(waited \d+ms\)"):
+        health.wait_until_service_is_healthy("Redis", timeout=timedelta(milliseconds=300))
+
+
+def test_wait_until_healthy_still_takes_retry_timeout_and_warns(
+    health: HealthLibrary, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[str] = []
+    monkeypatch.setattr(arguments_module.logger, "warn", seen.append)
+    health.wait_until_service_is_healthy("Redis", retry_timeout=PATIENCE)
+    assert seen == ["Wait Until Redis Is Healthy: the argument 'retry_timeout' is deprecated, use 'timeout' instead."]

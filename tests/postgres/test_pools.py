@@ -39,7 +39,7 @@ def test_acquire_timeout_is_the_deprecated_name_of_timeout(postgres):
 def test_pooled_sessions_work_in_the_suite_schema(postgres, namespace):
     postgres.open_connection_pool(max_size=1)
     postgres.borrow_pool_connection()
-    pools = postgres.library.keywords["borrow_pool_connection"].__self__.pools
+    pools = postgres.library.keywords["Borrow Pool Connection"].__self__.pools
     connection = pools["default"].borrowed[0]
     assert connection.execute("SELECT current_schema()").fetchone() == (namespace.schema,)
 

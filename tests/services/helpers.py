@@ -28,7 +28,9 @@ def make_suites(directory: Path, names: list[str]) -> Path:
 
 
 def robot_command(runner: str, output_dir: Path, suites: Path, *options: str) -> list[str]:
-    return [str(BIN / runner), "--outputdir", str(output_dir), "--console", "dotted", *options, str(suites)]
+    # A free port for each pabot run's PabotLib: pabot runs of tests side by side must not share 8270.
+    port = ["--pabotlibport", "0"] if runner == "pabot" else []
+    return [str(BIN / runner), *port, "--outputdir", str(output_dir), "--console", "dotted", *options, str(suites)]
 
 
 def environment(extra: dict[str, str] | None = None) -> dict[str, str]:

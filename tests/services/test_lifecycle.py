@@ -13,6 +13,7 @@ import psycopg
 import pytest
 import redis
 
+from libraries.services import lifecycle
 from libraries.services.embedded import StartupError
 from libraries.services.lifecycle import (
     OWNER_FILE,
@@ -125,22 +126,30 @@ def test_servers_die_with_a_killed_supervisor_and_the_sweep_removes_the_rest(own
     assert not Path(run.run_dir).exists()
 
 
-def test_a_service_that_cannot_start_fails_the_start_clearly_and_leaves_nothing(owner):
-    before = set(runs_root().iterdir())
+@pytest.fixture
+def private_runs_root(tmp_path, monkeypatch) -> Path:
+    """A runs folder of this test's own: runs of other test processes come and go in the shared one meanwhile."""
+    root = tmp_path / "runs"
+    root.mkdir()
+    monkeypatch.setattr(lifecycle, "runs_root", lambda: root)
+    return root
+
+
+def test_a_service_that_cannot_start_fails_the_start_clearly_and_leaves_nothing(owner, private_runs_root):
     with pytest.raises(StartupError, match="no-such-service"):
         start_run(["redis", "no-such-service"], owner)
-    assert set(runs_root().iterdir()) <= before  # the start may also sweep runs that died before it
+    assert list(private_runs_root.iterdir()) == []
 
 
-def test_the_sweep_removes_a_directory_no_run_owns_and_keeps_one_that_is_starting(owner):
-    ownerless = runs_root() / "20000101000000ownerless"
+def test_the_sweep_removes_a_directory_no_run_owns_and_keeps_one_that_is_starting(owner, private_runs_root):
+    ownerless = private_runs_root / "20000101000000ownerless"
     ownerless.mkdir()
     (ownerless / "llm_spend.json.lock").touch()
     os.utime(ownerless, (0, 0))
-    dead_owner = runs_root() / "20000101000000deadowner"
+    dead_owner = private_runs_root / "20000101000000deadowner"
     dead_owner.mkdir()
     (dead_owner / OWNER_FILE).write_text("999999999:1")
-    starting = runs_root() / "20000101000000starting0"
+    starting = private_runs_root / "20000101000000starting0"
     starting.mkdir()
     (starting / OWNER_FILE).write_text(str(owner))
     try:

@@ -42,7 +42,8 @@ def test_suites_run_without_the_editable_install(plain_venv, tmp_path, runner):
     bin_dir = plain_venv / "bin"
     probe = subprocess.run([bin_dir / "python", "-c", "import libraries"], capture_output=True, cwd="/", timeout=30)
     assert probe.returncode != 0, "the plain virtualenv should not see the repository"
-    command = [str(bin_dir / runner), "--outputdir", str(tmp_path / "out"), "--include", "smoke", "suites/"]
+    port = ["--pabotlibport", "0"] if runner == "pabot" else []
+    command = [str(bin_dir / runner), *port, "--outputdir", str(tmp_path / "out"), "--include", "smoke", "suites/"]
     env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "HOME": str(tmp_path)}
     done = subprocess.run(command, capture_output=True, text=True, cwd=REPOSITORY_ROOT, env=env, timeout=300)
 

@@ -1,22 +1,26 @@
 """What the fault keyword components share: the current suite's proxies and the run summary hook.
 
-The components need nothing of the library object: the state they work on is the current suite's
-(``suite.for_current_suite``), so the library hands them nothing and they never import it.
+Each component is a `libraries.common.LibraryComponent` and needs nothing of the library object: the state they
+work on is the current suite's (``suite.for_current_suite``), so ``self.library`` is typed ``object`` and they never
+import the library class.
 """
 
 from __future__ import annotations
 
 from robot.api import logger
 
+from libraries.common import LibraryComponent
+from libraries.services.providers import LLM_PROVIDERS
 from libraries.summary import facts
 
 from ..suite import SuiteFaults, for_current_suite
 
-SERVICE_NAMES = {"postgres": "PostgreSQL", "redis": "Redis", "llm": "the LLM API", "openai": "OpenAI"}
-SERVICE_NAMES["anthropic"] = "Anthropic"
+SERVICE_NAMES = {"postgres": "PostgreSQL", "redis": "Redis", "llm": "the LLM API"} | {
+    name: provider.title for name, provider in LLM_PROVIDERS.items()
+}
 
 
-class FaultsComponent:
+class FaultsComponent(LibraryComponent[object]):
     @property
     def faults(self) -> SuiteFaults:
         return for_current_suite()

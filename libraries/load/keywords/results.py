@@ -5,9 +5,8 @@ from typing import Any
 from assertionengine import AssertionOperator, float_str_verify_assertion, int_str_verify_assertion
 from robot.api import logger
 from robot.api.deco import keyword
-from robot.utils import timestr_to_secs
 
-from libraries.common import LibraryComponent
+from libraries.common import LibraryComponent, seconds
 
 from .. import sla
 from ..result import LoadResult
@@ -31,7 +30,7 @@ class ResultKeywords(LibraryComponent[object]):
         | `Get Load Percentile`    ${result}    95    <    500 ms
         """
         value = result.percentile_ms(percentile) / 1000
-        expected = _seconds(assertion_expected)
+        expected = seconds(assertion_expected)
         return float_str_verify_assertion(
             value, assertion_operator, expected, f"p{percentile:g} of '{result.scenario}' in seconds", message or ""
         )
@@ -156,12 +155,6 @@ class ResultKeywords(LibraryComponent[object]):
             raise AssertionError(f"Load '{result.scenario}' misses its SLA: {'; '.join(failed)}.")
         met = ", ".join(f"{t.name} {t.measure(result)[1]} ({t.text})" for t in parsed)
         logger.info(f"Load '{result.scenario}' meets its SLA: {met}.")
-
-
-def _seconds(expected: Any) -> Any:
-    if expected is None or isinstance(expected, int | float):
-        return expected
-    return timestr_to_secs(expected)
 
 
 def _count(value: int, operator: AssertionOperator | None, expected: Any, label: str, message: str | None) -> int:

@@ -50,7 +50,7 @@ def optimistic_update(
 
 
 class AtomicityKeywords(RedisComponent):
-    @keyword
+    @keyword("Start Redis Pipeline")
     def start_redis_pipeline(self, *, transaction: bool = False, alias: str | None = None) -> None:
         """Queues the following write keywords on this connection instead of sending them one by one.
 
@@ -69,7 +69,7 @@ class AtomicityKeywords(RedisComponent):
         connection.queueing = True
         connection.log("PIPELINE" if not transaction else "MULTI")
 
-    @keyword
+    @keyword("Start Redis Transaction")
     def start_redis_transaction(self, *, alias: str | None = None) -> None:
         """Starts a MULTI/EXEC transaction: the following write keywords are applied all at once by
         `Execute Redis Pipeline`. After `Watch Redis Keys`, the transaction is aborted if a watched key changed.
@@ -88,7 +88,7 @@ class AtomicityKeywords(RedisComponent):
             return
         self.start_redis_pipeline(transaction=True, alias=alias)
 
-    @keyword
+    @keyword("Watch Redis Keys")
     def watch_redis_keys(self, *keys: str, alias: str | None = None) -> None:
         """Watches ``keys`` for the next `Start Redis Transaction`: if any of them changes before
         `Execute Redis Pipeline`, the transaction writes nothing and the keyword fails.
@@ -108,7 +108,7 @@ class AtomicityKeywords(RedisComponent):
         connection.run("WATCH", None, connection.pipeline.watch, *map(connection.key, keys))
         connection.log("WATCH", ", ".join(keys))
 
-    @keyword
+    @keyword("Execute Redis Pipeline")
     def execute_redis_pipeline(self, *, alias: str | None = None) -> list:
         """Sends the queued commands and returns their results in order.
 
@@ -131,7 +131,7 @@ class AtomicityKeywords(RedisComponent):
         connection.log("EXEC", detail=f" -> {shorten(results)}")
         return results
 
-    @keyword
+    @keyword("Discard Redis Pipeline")
     def discard_redis_pipeline(self, *, alias: str | None = None) -> None:
         """Drops the queued commands and any watch without sending them. Safe in a teardown.
 
@@ -155,7 +155,7 @@ class AtomicityKeywords(RedisComponent):
         connection.pipeline = None
         connection.queueing = False
 
-    @keyword
+    @keyword("Update Redis Value Optimistically")
     def update_redis_value_optimistically(
         self, key: str, update: Update, *, max_retries: int = 50, alias: str | None = None
     ) -> dict[str, Any]:
@@ -179,7 +179,7 @@ class AtomicityKeywords(RedisComponent):
         connection.log("OPTIMISTIC SET", key, f" = {shorten(value)} after {retries} retries")
         return {"value": value, "retries": retries}
 
-    @keyword
+    @keyword("Run Concurrent Optimistic Updates")
     def run_concurrent_optimistic_updates(
         self,
         key: str,
@@ -230,7 +230,7 @@ class AtomicityKeywords(RedisComponent):
         connection.log("OPTIMISTIC SET", key, f" {result['updates']} updates from {workers} workers, {retries} retries")
         return result
 
-    @keyword
+    @keyword("Register Redis Script")
     def register_redis_script(self, name: str, source: str, *, alias: str | None = None) -> None:
         """Registers the Lua script ``source`` under ``name`` for `Run Redis Script`.
 
@@ -243,7 +243,7 @@ class AtomicityKeywords(RedisComponent):
         connection.scripts[name] = connection.client.register_script(source)
         connection.log("SCRIPT LOAD", detail=f" {name}")
 
-    @keyword
+    @keyword("Run Redis Script")
     def run_redis_script(
         self, name: str, *arguments: Any, keys: list[str] | None = None, alias: str | None = None
     ) -> Any:

@@ -24,7 +24,7 @@ def reveal(value: str | Secret | None) -> str | None:
 
 
 class ConnectionKeywords(RedisComponent):
-    @keyword
+    @keyword("Connect To Redis")
     def connect_to_redis(
         self,
         *,
@@ -135,7 +135,7 @@ class ConnectionKeywords(RedisComponent):
                 "(REDIS_URL for the run's server) and password are right."
             ) from None
 
-    @keyword
+    @keyword("Switch Redis Connection")
     def switch_redis_connection(self, alias: str) -> str:
         """Makes ``alias`` the connection that keywords use when they get no ``alias``; returns the previous one.
 
@@ -148,7 +148,7 @@ class ConnectionKeywords(RedisComponent):
         store.switch(alias)
         return previous
 
-    @keyword
+    @keyword("Disconnect From Redis")
     def disconnect_from_redis(self, *, alias: str | None = None) -> None:
         """Closes the connection ``alias`` (the current one when omitted). Does nothing if it is not open.
 
@@ -159,7 +159,7 @@ class ConnectionKeywords(RedisComponent):
         if closed is not None:
             closed.log("DISCONNECT")
 
-    @keyword
+    @keyword("Disconnect From All Redis")
     def disconnect_from_all_redis(self) -> None:
         """Closes every Redis connection. Never fails, so it is safe in a teardown.
 
@@ -174,7 +174,7 @@ class ConnectionKeywords(RedisComponent):
                 logger.warn(f"Closing Redis connection '{alias}' failed: {error}")
         store.empty_cache()
 
-    @keyword
+    @keyword("Get Redis Key Prefix")
     def get_redis_key_prefix(self, *, alias: str | None = None) -> str:
         """Returns the prefix that keywords put before every key on this connection (empty for raw access).
 

@@ -14,7 +14,7 @@ from ..errors import KeyMissing, RedisExpectationFailed, RedisLibraryError
 
 
 class HashKeywords(RedisComponent):
-    @keyword
+    @keyword("Set Hash Fields")
     def set_hash_fields(
         self, key: str, fields: dict[str, Any] | None = None, *, alias: str | None = None, **named_fields: Any
     ) -> int | None:
@@ -34,7 +34,7 @@ class HashKeywords(RedisComponent):
         connection.log("HSET", key, f" {shorten(mapping)}")
         return None if connection.queueing else added
 
-    @keyword
+    @keyword("Get Hash Field")
     @with_assertion_polling
     def get_hash_field(
         self,
@@ -75,7 +75,7 @@ class HashKeywords(RedisComponent):
             f"its fields are: {', '.join(sorted(map(str, fields)))}."
         )
 
-    @keyword
+    @keyword("Get Hash")
     @with_assertion_polling
     def get_hash(
         self,

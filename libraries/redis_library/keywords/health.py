@@ -6,11 +6,13 @@ from typing import Any
 from assertionengine import AssertionOperator, float_str_verify_assertion, int_str_verify_assertion, verify_assertion
 from robot.api.deco import keyword
 
-from ..base import RedisComponent, expected_seconds
+from libraries.common import seconds
+
+from ..base import RedisComponent
 
 
 class HealthKeywords(RedisComponent):
-    @keyword
+    @keyword("Get Redis Ping Latency")
     def get_redis_ping_latency(
         self,
         assertion_operator: AssertionOperator | None = None,
@@ -30,12 +32,12 @@ class HealthKeywords(RedisComponent):
         connection.run("PING", None, client.ping)
         latency = time.perf_counter() - started
         connection.log("PING", detail=f" -> {latency * 1000:.2f} ms")
-        expected = expected_seconds(assertion_expected)
+        expected = seconds(assertion_expected)
         return float_str_verify_assertion(
             latency, assertion_operator, expected, "PING latency in seconds", message or ""
         )
 
-    @keyword
+    @keyword("Get Redis Info")
     def get_redis_info(self, section: str | None = None, *, alias: str | None = None) -> dict[str, Any]:
         """Returns the server's INFO (one ``section`` such as ``memory`` or ``clients``, or the default set) as a
         dictionary.
@@ -53,7 +55,7 @@ class HealthKeywords(RedisComponent):
     def _info_field(self, section: str, field: str, alias: str | None) -> Any:
         return self.get_redis_info(section, alias=alias)[field]
 
-    @keyword
+    @keyword("Get Redis Server Version")
     def get_redis_server_version(
         self,
         assertion_operator: AssertionOperator | None = None,
@@ -70,7 +72,7 @@ class HealthKeywords(RedisComponent):
         version = str(self._info_field("server", "redis_version", alias))
         return verify_assertion(version, assertion_operator, assertion_expected, "Redis version", message)
 
-    @keyword
+    @keyword("Get Redis Memory Usage")
     def get_redis_memory_usage(
         self,
         assertion_operator: AssertionOperator | None = None,
@@ -89,7 +91,7 @@ class HealthKeywords(RedisComponent):
             used, assertion_operator, assertion_expected, "Redis memory in bytes", message or ""
         )
 
-    @keyword
+    @keyword("Get Redis Connected Clients")
     def get_redis_connected_clients(
         self,
         assertion_operator: AssertionOperator | None = None,

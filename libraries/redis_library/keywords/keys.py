@@ -6,9 +6,9 @@ from typing import Any
 from assertionengine import AssertionOperator, verify_assertion
 from robot.api.deco import keyword
 
-from libraries.common import duration, poll, renamed_argument, with_assertion_polling
+from libraries.common import duration, poll, renamed_argument, seconds, with_assertion_polling
 
-from ..base import RedisComponent, expectation, expected_seconds
+from ..base import RedisComponent, expectation
 from ..errors import KeyMissing, RedisExpectationFailed, RedisLibraryError
 from .strings import milliseconds
 
@@ -16,7 +16,7 @@ SCAN_BATCH = 500
 
 
 class KeyKeywords(RedisComponent):
-    @keyword
+    @keyword("Redis Key Should Exist")
     @with_assertion_polling
     def redis_key_should_exist(
         self, key: str, message: str | None = None, *, retry_timeout: timedelta | None = None, alias: str | None = None
@@ -32,7 +32,7 @@ class KeyKeywords(RedisComponent):
         """
         self._expect_existence("Redis Key Should Exist", key, True, message, alias)
 
-    @keyword
+    @keyword("Redis Key Should Not Exist")
     @with_assertion_polling
     def redis_key_should_not_exist(
         self, key: str, message: str | None = None, *, retry_timeout: timedelta | None = None, alias: str | None = None
@@ -58,7 +58,7 @@ class KeyKeywords(RedisComponent):
             )
         connection.log("EXISTS", key, f" -> {wanted}")
 
-    @keyword
+    @keyword("Delete Redis Keys")
     def delete_redis_keys(self, *keys: str, alias: str | None = None) -> int | None:
         """Deletes ``keys``; returns how many existed (``None`` inside a pipeline).
 
@@ -72,7 +72,7 @@ class KeyKeywords(RedisComponent):
         connection.log("UNLINK", ", ".join(keys))
         return None if connection.queueing else deleted
 
-    @keyword
+    @keyword("Get Redis Keys")
     def get_redis_keys(
         self,
         pattern: str = "*",
@@ -148,7 +148,7 @@ class KeyKeywords(RedisComponent):
         """
         connection = self.connection(alias)
         client = connection.reader("Get TTL")
-        expected = expected_seconds(assertion_expected)
+        expected = seconds(assertion_expected)
         left = connection.run("PTTL", key, client.pttl)
         wanted = expectation(assertion_operator, assertion_expected)
         if left == -2:
@@ -162,7 +162,7 @@ class KeyKeywords(RedisComponent):
         connection.log("PTTL", key, f" -> {ttl} s")
         return ttl
 
-    @keyword
+    @keyword("Wait Until Redis Key Expires")
     def wait_until_redis_key_expires(
         self,
         key: str,

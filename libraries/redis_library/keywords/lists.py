@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from assertionengine import AssertionOperator, int_str_verify_assertion, verify_assertion
+from assertionengine import AssertionOperator, verify_assertion
 from robot.api.deco import keyword
 
 from libraries.common import duration, seconds, with_assertion_polling
@@ -14,7 +14,7 @@ from ..errors import RedisExpectationFailed, RedisLibraryError
 
 
 class ListKeywords(RedisComponent):
-    @keyword
+    @keyword("Push To Redis List")
     def push_to_redis_list(self, key: str, *values: Any, head: bool = False, alias: str | None = None) -> int | None:
         """Appends ``values`` to the list ``key`` (to its head with ``head=True``); returns the new length.
 
@@ -30,7 +30,7 @@ class ListKeywords(RedisComponent):
         connection.log("LPUSH" if head else "RPUSH", key, f" {shorten(list(values))}")
         return None if connection.queueing else length
 
-    @keyword
+    @keyword("Pop From Redis List")
     def pop_from_redis_list(
         self, key: str, *, timeout: timedelta | None = None, tail: bool = False, alias: str | None = None
     ) -> Any:
@@ -61,7 +61,7 @@ class ListKeywords(RedisComponent):
         connection.log(command, key, f" -> {shorten(value)}")
         return value
 
-    @keyword
+    @keyword("Get Redis List Length")
     @with_assertion_polling
     def get_redis_list_length(
         self,
@@ -80,16 +80,11 @@ class ListKeywords(RedisComponent):
         Example:
         | `Get Redis List Length`    queue:jobs    ==    0    retry_timeout=5 s
         """
-        connection = self.connection(alias)
-        client = connection.reader("Get Redis List Length")
-        length = connection.run("LLEN", key, client.llen, expects="list")
-        length = int_str_verify_assertion(
-            length, assertion_operator, assertion_expected, f"Length of Redis list '{key}'", message or ""
+        return self.length(
+            "Get Redis List Length", "LLEN", "list", key, assertion_operator, assertion_expected, message, alias
         )
-        connection.log("LLEN", key, f" -> {length}")
-        return length
 
-    @keyword
+    @keyword("Get Redis List")
     @with_assertion_polling
     def get_redis_list(
         self,

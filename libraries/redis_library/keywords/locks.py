@@ -18,7 +18,7 @@ class LockKeywords(RedisComponent):
     """Locks are redis-py locks: a key holding the owner's token, set with NX and a TTL, released by a script
     that deletes it only for that owner."""
 
-    @keyword
+    @keyword("Acquire Redis Lock")
     def acquire_redis_lock(
         self,
         name: str,
@@ -59,7 +59,7 @@ class LockKeywords(RedisComponent):
         connection.log("LOCK", name, f" owner={token} ttl={duration(ttl)}")
         return token
 
-    @keyword
+    @keyword("Release Redis Lock")
     def release_redis_lock(self, name: str, *, owner: str | None = None, alias: str | None = None) -> None:
         """Releases the lock ``name`` held by ``owner`` (by default the owner that this connection acquired it
         as). Fails, and leaves the lock alone, if someone else holds it or it has expired.
@@ -86,7 +86,7 @@ class LockKeywords(RedisComponent):
         connection.lock_owners.pop(name, None)
         connection.log("UNLOCK", name, f" owner={token}")
 
-    @keyword
+    @keyword("Get Redis Lock Owner")
     @with_assertion_polling
     def get_redis_lock_owner(
         self,

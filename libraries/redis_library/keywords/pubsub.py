@@ -18,7 +18,7 @@ READ_SLICE_S = 0.05
 class PubSubKeywords(RedisComponent):
     """Channels are namespaced like keys, so parallel suites never hear each other."""
 
-    @keyword
+    @keyword("Subscribe To Redis Channels")
     def subscribe_to_redis_channels(self, *channels: str, alias: str | None = None) -> None:
         """Subscribes this connection to ``channels``; messages published from now on are kept until
         `Wait For Redis Message` takes them. Returns once the server confirmed every subscription.
@@ -55,7 +55,7 @@ class PubSubKeywords(RedisComponent):
                 f"Redis did not confirm the subscription within {limit:g} s on connection '{connection.alias}'."
             ) from None
 
-    @keyword
+    @keyword("Unsubscribe From Redis Channels")
     def unsubscribe_from_redis_channels(self, *channels: str, alias: str | None = None) -> None:
         """Stops listening on ``channels`` (on every channel when none is given).
 
@@ -67,7 +67,7 @@ class PubSubKeywords(RedisComponent):
             connection.run("UNSUBSCRIBE", None, connection.subscriber.unsubscribe, *map(connection.key, channels))
         connection.log("UNSUBSCRIBE", ", ".join(channels) or "*")
 
-    @keyword
+    @keyword("Publish Redis Message")
     def publish_redis_message(self, channel: str, message: Any, *, alias: str | None = None) -> int | None:
         """Publishes ``message`` on ``channel``; returns how many subscribers received it.
 
@@ -81,7 +81,7 @@ class PubSubKeywords(RedisComponent):
         )
         return None if connection.queueing else receivers
 
-    @keyword
+    @keyword("Wait For Redis Message")
     def wait_for_redis_message(
         self, channel: str | None = None, *, timeout: timedelta = timedelta(seconds=5), alias: str | None = None
     ) -> Any:

@@ -21,7 +21,7 @@ def entries(raw: list | None) -> list[dict[str, Any]]:
 
 
 class StreamKeywords(RedisComponent):
-    @keyword
+    @keyword("Add To Redis Stream")
     def add_to_redis_stream(
         self,
         key: str,
@@ -45,7 +45,7 @@ class StreamKeywords(RedisComponent):
         connection.log("XADD", key, f" {shorten(mapping)}" + ("" if connection.queueing else f" -> {entry_id}"))
         return None if connection.queueing else entry_id
 
-    @keyword
+    @keyword("Create Stream Consumer Group")
     def create_stream_consumer_group(
         self, key: str, group: str, *, start_id: str = "0", alias: str | None = None
     ) -> None:
@@ -63,7 +63,7 @@ class StreamKeywords(RedisComponent):
                 raise
         connection.log("XGROUP CREATE", key, f" {group} from {start_id}")
 
-    @keyword
+    @keyword("Read Stream As Consumer")
     def read_stream_as_consumer(
         self,
         key: str,
@@ -106,7 +106,7 @@ class StreamKeywords(RedisComponent):
         connection.log("XREADGROUP", key, f" {group}/{consumer} -> {[entry['id'] for entry in delivered]}")
         return delivered
 
-    @keyword
+    @keyword("Acknowledge Stream Entries")
     def acknowledge_stream_entries(self, key: str, group: str, *ids: str, alias: str | None = None) -> int | None:
         """Marks the entries ``ids`` as processed by ``group``; returns how many were pending.
 
@@ -120,7 +120,7 @@ class StreamKeywords(RedisComponent):
         connection.log("XACK", key, f" {group} {list(ids)}")
         return None if connection.queueing else acknowledged
 
-    @keyword
+    @keyword("Get Pending Stream Entries")
     def get_pending_stream_entries(
         self, key: str, group: str, *, consumer: str | None = None, alias: str | None = None
     ) -> list[dict[str, Any]]:
@@ -153,7 +153,7 @@ class StreamKeywords(RedisComponent):
             for item in raw
         ]
 
-    @keyword
+    @keyword("Get Pending Stream Entry Count")
     @with_assertion_polling
     def get_pending_stream_entry_count(
         self,
@@ -183,7 +183,7 @@ class StreamKeywords(RedisComponent):
         connection.log("XPENDING", key, f" {group}{owner} -> {count}")
         return count
 
-    @keyword
+    @keyword("Wait Until Pending Stream Entries Are Idle")
     def wait_until_pending_stream_entries_are_idle(
         self,
         key: str,
@@ -219,7 +219,7 @@ class StreamKeywords(RedisComponent):
         connection.log("XPENDING", key, f" {len(pending)} entries idle >= {duration(idle_time)}")
         return pending
 
-    @keyword
+    @keyword("Claim Idle Stream Entries")
     def claim_idle_stream_entries(
         self,
         key: str,
@@ -246,7 +246,7 @@ class StreamKeywords(RedisComponent):
         connection.log("XAUTOCLAIM", key, f" {group} -> {consumer}: {[entry['id'] for entry in claimed]}")
         return claimed
 
-    @keyword
+    @keyword("Get Redis Stream Length")
     @with_assertion_polling
     def get_redis_stream_length(
         self,
@@ -265,11 +265,6 @@ class StreamKeywords(RedisComponent):
         Example:
         | `Get Redis Stream Length`    stream:tasks    ==    3
         """
-        connection = self.connection(alias)
-        client = connection.reader("Get Redis Stream Length")
-        length = connection.run("XLEN", key, client.xlen, expects="stream")
-        length = int_str_verify_assertion(
-            length, assertion_operator, assertion_expected, f"Length of Redis stream '{key}'", message or ""
+        return self.length(
+            "Get Redis Stream Length", "XLEN", "stream", key, assertion_operator, assertion_expected, message, alias
         )
-        connection.log("XLEN", key, f" -> {length}")
-        return length

@@ -31,7 +31,7 @@ def json_argument(text: str, argument: str, key: str) -> Any:
 
 
 class StringKeywords(RedisComponent):
-    @keyword
+    @keyword("Set Redis Value")
     def set_redis_value(
         self,
         key: str,
@@ -58,7 +58,7 @@ class StringKeywords(RedisComponent):
         connection.log("SET", key, f" = {shorten(value)}" + (f" ttl={duration(ttl)}" if ttl is not None else ""))
         return None if connection.queueing else bool(written)
 
-    @keyword
+    @keyword("Get Redis Value")
     @with_assertion_polling
     def get_redis_value(
         self,
@@ -91,7 +91,7 @@ class StringKeywords(RedisComponent):
         connection.log("GET", key, f" -> {shorten(value)}")
         return value
 
-    @keyword
+    @keyword("Increment Redis Counter")
     def increment_redis_counter(self, key: str, amount: int = 1, *, alias: str | None = None) -> int | None:
         """Adds ``amount`` (may be negative) to the integer counter ``key`` atomically; returns the new value.
 
@@ -106,7 +106,7 @@ class StringKeywords(RedisComponent):
         connection.log("INCRBY", key, f" by {amount}" + ("" if connection.queueing else f" -> {value}"))
         return None if connection.queueing else value
 
-    @keyword
+    @keyword("Get Redis Counter")
     @with_assertion_polling
     def get_redis_counter(
         self,
