@@ -40,12 +40,12 @@ Agent Runs Keep Their Baseline
     Load Result Should Not Regress    ${result}    agent_runs    &{COMMITTED_MARGINS}
 
 Slow PostgreSQL Is Caught As A Regression
-    [Documentation]    The same load, with 20 ms on every PostgreSQL answer of the system, fails the regression check
+    [Documentation]    The same load, with 10 ms on every PostgreSQL answer of the system, fails the regression check
     ...    against a reference load run without the fault just before.
     [Tags]    faults
     [Timeout]    150 s
     ${reference}    Run Agent Load    runs=${RUNS}    concurrency=${IN_FLIGHT}
     ${baseline}    Save Load Result As Baseline    ${reference}    agent_runs_at_rest
-    PostgreSQL Becomes Slow    20ms
+    PostgreSQL Becomes Slow    10ms
     ${result}    Run Agent Load    runs=${RUNS}    concurrency=${IN_FLIGHT}    time_bound=90 s
     Load Should Have Regressed    ${result}    ${baseline}    &{REFERENCE_MARGINS}
