@@ -12,6 +12,7 @@ from .context import LibraryContext
 from .logs import PlainTextDatabaseLog, ResultLogKeywords
 from .pools import PoolKeywords
 from .scripts import ScriptKeywords
+from .transactions import TransactionKeywords
 
 
 class PostgresLibrary(DynamicCore):
@@ -78,5 +79,6 @@ class PostgresLibrary(DynamicCore):
             PoolKeywords(self),
             ResultLogKeywords(self),
             ScriptKeywords(self),
+            TransactionKeywords(self),
         ]
         super().__init__(components)

@@ -22,6 +22,19 @@ Change That Fails Half Way Leaves Nothing Visible
     Task Should Not Exist    run-half-0    alias=${OBSERVER}
     Stored Run Should Not Exist    run-half
 
+Transaction Aborted By A Duplicate Task Is Not Committed
+    [Documentation]    A task added twice under one idempotency key aborts the transaction: committing it fails,
+    ...    saying PostgreSQL rolled it back, and neither the run nor its first task is stored.
+    Begin Transaction
+    Start Agent Run In Transaction    run-dup    planner
+    Add Task To Run In Transaction    run-dup    run-dup-step-1
+    Run Keyword And Expect Error    UniqueViolation: *agent_tasks_idempotency_key_unique*
+    ...    Add Task To Run In Transaction    run-dup    run-dup-step-1
+    Run Keyword And Expect Error    *was not committed: PostgreSQL answered COMMIT with ROLLBACK*
+    ...    Commit Transaction
+    Stored Run Should Not Exist    run-dup
+    Task Should Not Exist    run-dup-step-1
+
 Uncommitted Run Is Invisible To Another Session
     [Documentation]    Another session sees a new run only after it is committed (no dirty reads).
     Connect Observer Session
