@@ -149,8 +149,8 @@ class ServicesKeywords(LibraryComponent[object]):
         """
         namespace = runtime.pop_namespace()
         if namespace is not None and self._store is not None:
-            self._store.drop(namespace)
-            logger.info(f"Dropped schema {namespace.schema} and keys {namespace.key_prefix}*")
+            dropped = self._store.drop(namespace)
+            logger.info(f"Dropped {' and '.join(dropped)}" if dropped else "No server to drop the namespace from")
 
     def select_services(self, data: Any) -> None:
         """What the whole run's selected tests import decides which services start.

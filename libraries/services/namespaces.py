@@ -112,11 +112,16 @@ class NamespaceStore:
             self.postgres.execute(sql.SQL("CREATE SCHEMA {}").format(schema))
             self.postgres.execute(sql.SQL("COMMENT ON SCHEMA {} IS {}").format(schema, sql.Literal(tag)))
 
-    def drop(self, namespace: Namespace) -> None:
+    def drop(self, namespace: Namespace) -> list[str]:
+        """Drops the namespace on the servers this store has; returns what it dropped, in words for a log."""
+        dropped = []
         if self.database_url:
             self._drop_schema(namespace.schema)
+            dropped.append(f"schema {namespace.schema}")
         if self.redis_url:
             self._drop_prefix(namespace.key_prefix)
+            dropped.append(f"keys {namespace.key_prefix}*")
+        return dropped
 
     def _drop_schema(self, schema: str) -> None:
         with self.postgres.transaction():

@@ -136,6 +136,16 @@ def test_a_run_starts_only_the_services_its_selected_suites_use(tmp_path, area, 
     assert "fault proxy" not in line, line
 
 
+def test_a_redis_only_suite_drops_only_its_keys(tmp_path):
+    suites = REPOSITORY_ROOT / "suites"
+    done = run(robot_command("robot", tmp_path / "out", suites, "--include", "redisANDsmoke"), env=_without_llm_keys())
+
+    assert done.returncode == 0, done.stdout[-3000:]
+    drops = set(re.findall(r"Dropped [^\n<]*", (tmp_path / "out" / "output.xml").read_text()))
+    assert drops, "no suite teardown said what it dropped"
+    assert all(drop.startswith("Dropped keys ") and "schema" not in drop for drop in drops), drops
+
+
 @pytest.mark.parametrize(("area", "started", "not_started"), AREAS)
 def test_a_pabot_run_starts_only_the_services_its_processes_use(tmp_path, area, started, not_started):
     suites = REPOSITORY_ROOT / "suites"
