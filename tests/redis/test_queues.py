@@ -2,6 +2,10 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
+from libraries.redis_library.errors import RedisExpectationFailed
+
 
 def test_blocking_pop_waits_for_a_later_push(library, raw, namespace):
     pusher = threading.Timer(0.1, raw.rpush, (f"{namespace.key_prefix}jobs", "late"))
@@ -42,3 +46,17 @@ def test_channels_are_namespaced(library, raw, namespace):
     assert raw.publish("events", "not ours") == 0
     assert raw.publish(f"{namespace.key_prefix}events", "ours") == 1
     assert library.wait_for_redis_message("events", timeout="2 s") == "ours"
+
+
+def test_all_entries_acknowledged_passes_only_once_none_is_pending(library):
+    library.create_stream_consumer_group("tasks", "workers")
+    ids = [library.add_to_redis_stream("tasks", task=name) for name in ("plan", "act")]
+    library.read_stream_as_consumer("tasks", "workers", "agent-a")
+
+    with pytest.raises(RedisExpectationFailed, match=r"should have acknowledged every entry, but 2 are pending"):
+        library.all_stream_entries_should_be_acknowledged("tasks", "workers", retry_timeout="100 ms")
+    library.acknowledge_stream_entries("tasks", "workers", ids[0])
+    with pytest.raises(RedisExpectationFailed, match=r"but 1 are pending"):
+        library.all_stream_entries_should_be_acknowledged("tasks", "workers", consumer="agent-a")
+    library.acknowledge_stream_entries("tasks", "workers", ids[1])
+    library.all_stream_entries_should_be_acknowledged("tasks", "workers")

@@ -183,6 +183,41 @@ class StreamKeywords(RedisComponent):
         connection.log("XPENDING", key, f" {group}{owner} -> {count}")
         return count
 
+    @keyword("All Stream Entries Should Be Acknowledged")
+    def all_stream_entries_should_be_acknowledged(
+        self,
+        key: str,
+        group: str,
+        *,
+        consumer: str | None = None,
+        retry_timeout: timedelta | None = None,
+        alias: str | None = None,
+    ) -> None:
+        """Checks that ``group`` (or one ``consumer`` of it) has no delivered entry left unacknowledged on ``key``.
+
+        Fails listing the pending entries (id, consumer, idle time, deliveries) when there are any.
+
+        ``retry_timeout`` is how long the keyword keeps polling until its assertion holds.
+
+        Example:
+        | `All Stream Entries Should Be Acknowledged` | stream:tasks | workers | retry_timeout=5 s |
+        """
+        connection = self.connection(alias)
+        client = connection.reader("All Stream Entries Should Be Acknowledged")
+        owner = f" of consumer '{consumer}'" if consumer else ""
+
+        def none_pending() -> None:
+            pending = self._pending(connection, client, key, group, consumer)
+            if pending:
+                raise RedisExpectationFailed(
+                    f"Group '{group}'{owner} on stream '{key}' should have acknowledged every entry, but "
+                    f"{len(pending)} are pending: {shorten(pending)}."
+                )
+
+        limit = self.library.retry_timeout if retry_timeout is None else retry_timeout
+        poll(none_pending, limit, pause=self.retry_pause)
+        connection.log("XPENDING", key, f" {group}{owner} -> none pending")
+
     @keyword("Wait Until Pending Stream Entries Are Idle")
     def wait_until_pending_stream_entries_are_idle(
         self,
