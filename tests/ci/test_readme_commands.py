@@ -4,9 +4,12 @@ and both stay short enough to copy without mistakes."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_ARGS = ["--ordering", "resources/pabot-ordering.txt", "suites/"]
 
 
 def readme_commands() -> list[str]:
@@ -27,3 +30,12 @@ def test_each_command_is_one_short_line():
     for command in readme_commands():
         assert "\n" not in command
         assert len(command) <= 80, command
+
+
+def test_the_run_command_dry_runs_every_suite(tmp_path):
+    """README command 1's run, as a dry run: every suite parses and every keyword it calls exists."""
+    command = [sys.executable, "scripts/run_suites.py", "--outputdir", str(tmp_path), "--dryrun", *DEFAULT_ARGS]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
+
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    assert re.search(r"^\d+ tests, (\d+) passed, 0 failed", done.stdout, flags=re.MULTILINE)
