@@ -14,9 +14,10 @@ import os
 import signal
 import socket
 import subprocess
-import time
 from pathlib import Path
 from typing import Any
+
+from libraries.common import WaitTimeout, wait_until
 
 from .errors import AgentSystemError
 
@@ -70,11 +71,10 @@ class ForkedWorker:
         return self.returncode
 
     def wait(self, timeout: float | None = None) -> int:
-        deadline = None if timeout is None else time.monotonic() + timeout
-        while self.poll() is None:
-            if deadline is not None and time.monotonic() > deadline:
-                raise subprocess.TimeoutExpired(f"worker {self.name}", timeout)
-            time.sleep(0.01)
+        try:
+            wait_until(lambda: self.poll() is not None, timeout, pause=0.01)
+        except WaitTimeout:
+            raise subprocess.TimeoutExpired(f"worker {self.name}", timeout) from None
         return self.returncode
 
     def send_signal(self, signum: int) -> None:
