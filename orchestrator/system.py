@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import select
+import shutil
 import signal
 import sys
 import tempfile
@@ -24,6 +25,8 @@ from .warm import WarmParent, preload
 
 API_START_TIMEOUT_S = 30.0
 WAKE_INTERVAL_S = 0.2
+
+SCRATCH_PREFIX = "orchestrator-"
 
 
 def run_system(settings: Settings, host: str, port: int, ready_file: str | None) -> int:
@@ -43,7 +46,8 @@ def run_system(settings: Settings, host: str, port: int, ready_file: str | None)
     prebuild_clients(settings)
     parent = WarmParent()
     parent.keep_private(wake_read, wake_write)
-    with tempfile.TemporaryDirectory(prefix="orchestrator-") as scratch:  # mode 0700: the owner's only
+    _remove_scratch_of_dead_systems()
+    with tempfile.TemporaryDirectory(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-") as scratch:  # mode 0700: owner only
         try:
             preflight = parent.fork("preflight", lambda: _preflight(settings))
             code = parent.wait(preflight, API_START_TIMEOUT_S)
@@ -72,6 +76,24 @@ def run_system(settings: Settings, host: str, port: int, ready_file: str | None)
             return 0
         finally:
             parent.stop_all()
+
+
+def _remove_scratch_of_dead_systems() -> None:
+    """A system killed with SIGKILL leaves its scratch directory (the control socket) behind: remove those."""
+    for scratch in Path(tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*-*"):
+        owner = scratch.name.removeprefix(SCRATCH_PREFIX).split("-", 1)[0]
+        if owner.isdigit() and not _alive(int(owner)) and scratch.stat().st_uid == os.geteuid():
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _all_roles() -> tuple[str, ...]:
