@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from dataclasses import dataclass, field, replace
@@ -106,18 +107,37 @@ def _failpoint(env: dict[str, str]) -> str | None:
 
 
 def _defects(env: dict[str, str], database_url: str) -> tuple[str, ...]:
-    """The defects named in ``ORCHESTRATOR_DEFECTS``: known names only, and only against a test database."""
+    """The defects named in ``ORCHESTRATOR_DEFECTS``: known names only, and only against a test target."""
     names = tuple(name.strip() for name in (_get(env, DEFECTS_VARIABLE) or "").split(",") if name.strip())
     unknown = [name for name in names if name not in CATALOGUE]
     if unknown:
         raise SettingsError(f"{DEFECTS_VARIABLE}: unknown defect '{unknown[0]}'; known: {', '.join(CATALOGUE)}.")
-    database = database_name(database_url)
-    if names and "test" not in database.lower():
+    if names and not looks_like_test_target(database_url):
         raise SettingsError(
-            f"{DEFECTS_VARIABLE} is refused: database '{database}' has no 'test' in its name, and seeded defects run "
-            "against test databases only."
+            f"{DEFECTS_VARIABLE} is refused: database '{database_name(database_url)}' on "
+            f"'{urlsplit(database_url).hostname}' does not look like a test target (a name with 'test', or a "
+            "loopback server whose database name has no 'prod'); seeded defects run against test targets only."
         )
     return names
+
+
+def looks_like_test_target(database_url: str) -> bool:
+    """The kit's guard, mirrored (the orchestrator imports nothing of the kit): a database named ``*test*``, or a
+    throwaway server on loopback (the kit's embedded one) whose database name does not say ``prod``."""
+    name = database_name(database_url).lower()
+    if "test" in name:
+        return True
+    host = urlsplit(database_url).hostname or ""
+    return _is_loopback(host) and "prod" not in name
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def database_name(url: str) -> str:

@@ -117,7 +117,7 @@ class ResourceSeries:
             "peak_rss_mib": round(self.peak_rss_mib, 1),
             "memory_growth_mib": round(growth.total_mib, 1),
             "peak_connections": self.peak_connections,
-            "pool_limit": self.pool_limit,
+            **({"pool_limit": self.pool_limit} if self.pool_limit is not None else {}),
         }
 
     def to_json(self) -> dict[str, Any]:
@@ -239,3 +239,32 @@ class ResourceSampler:
             "redis_clients": int(info["connected_clients"]),
             "redis_memory_mib": round(int(info["used_memory"]) / MIB, 2),
         }
+
+
+def sampler_for(adapter: Any, interval_s: float = DEFAULT_INTERVAL_S) -> ResourceSampler | None:
+    """A sampler of the system an adapter runs, or None when the adapter does not list its processes.
+
+    It reaches PostgreSQL and Redis as the kit's checks do (``check_…_url`` past any fault proxy); without a
+    `connection_scope` it samples memory and Redis only.
+    """
+    from libraries.agent_system.contract import NotSupported
+
+    try:
+        adapter.processes()
+    except NotSupported:
+        return None
+    try:
+        scope = adapter.connection_scope()
+    except NotSupported:
+        scope = None
+    config = getattr(adapter, "config", None)
+    database_url = getattr(config, "check_database_url", None) or getattr(config, "database_url", None)
+    redis_url = getattr(config, "check_redis_url", None) or getattr(config, "redis_url", None)
+    return ResourceSampler(
+        adapter.processes,
+        database_url=database_url if scope is not None else None,
+        application_name=scope.application_name if scope is not None else None,
+        pool_limit=scope.pool_limit if scope is not None else None,
+        redis_url=redis_url,
+        interval_s=interval_s,
+    )
