@@ -19,8 +19,8 @@ CATALOGUE = {
 """Every defect by name, with the symptom a test of the kit must catch."""
 
 LEAKED_BYTES_PER_RUN = 1024 * 1024
-HELD_CONNECTIONS_MAX = 40
-"""Per agent process: enough to pass any pool limit, few enough to leave a shared test server usable."""
+HELD_CONNECTIONS_MAX = 8
+"""Per agent process: more than its pool allows, few enough to leave a shared test server usable."""
 
 _leaked: list[bytes] = []
 _held: list[Any] = []
