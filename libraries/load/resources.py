@@ -84,6 +84,8 @@ class ResourceSeries:
     pool_limit: int | None = None
     max_connections: int | None = None
     interval_s: float = DEFAULT_INTERVAL_S
+    sampling_cpu_s: float = 0.0
+    """CPU time (user + system) the samples cost the sampling process: the sampler's own price."""
 
     @property
     def peak_pss_mib(self) -> float:
@@ -203,6 +205,7 @@ class ResourceSampler:
 
     def sample(self) -> ResourceSample:
         with self._lock:
+            began = time.thread_time()
             sample = ResourceSample(
                 at_s=time.monotonic() - self._started,
                 processes=tuple(self._memory()),
@@ -210,6 +213,7 @@ class ResourceSampler:
                 **self._redis_figures(),
             )
             self.series.samples.append(sample)
+            self.series.sampling_cpu_s += time.thread_time() - began
             return sample
 
     def _memory(self) -> list[ProcessMemory]:
