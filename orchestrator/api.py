@@ -25,7 +25,7 @@ from pydantic import BaseModel, Field
 from . import health, store
 from .maintenance import Maintenance
 from .queues import Queues
-from .settings import Settings
+from .settings import POOL_SIZES, Settings
 from .states import RunStatus
 from .store import Store
 
@@ -40,7 +40,7 @@ class RunRequest(BaseModel):
 
 
 def create_app(settings: Settings) -> FastAPI:
-    db = Store(settings, max_connections=4)
+    db = Store(settings, max_connections=POOL_SIZES["api"])
     queues = Queues(settings)
     maintenance = Maintenance(db, queues)
 

@@ -23,10 +23,11 @@ import psycopg_pool
 import redis
 
 from .agents import RoleHandlers, UnreadableMessage
-from .keys import ROLE_STREAMS, agent_name
+from .defects import Defects
+from .keys import AGGREGATE_STREAM, ROLE_STREAMS, STEP_STREAM, agent_name
 from .llm import Models
 from .queues import Delivery, Queues
-from .settings import Settings
+from .settings import POOL_SIZES, Settings
 from .store import Store
 
 log = logging.getLogger("orchestrator.agent")
@@ -42,10 +43,11 @@ class AgentProcess:
         self.roles = roles
         self.name = name or agent_name(socket.gethostname(), os.getpid())
         self.stopping = threading.Event()
-        self.db = Store(settings, check_on_checkout=False)
+        self.db = Store(settings, max_connections=POOL_SIZES["agent"], check_on_checkout=False)
         self.queues = Queues(settings)
         self.models = Models(settings)
         self.handlers = RoleHandlers(settings, self.db, self.queues, self.models, self.name)
+        self.defects = Defects(settings.defects, settings.database_url, {"connect_timeout": 5})
         self.started = time.time()
         self._next_reclaim = 0.0
 
@@ -104,6 +106,8 @@ class AgentProcess:
             self.queues.dead_letter(delivery, reason)
             return
         try:
+            if delivery.stream == STEP_STREAM:
+                self.defects.step_started()
             self.handlers.handle(delivery)
         except UnreadableMessage as error:
             self.handlers.dead_lettered(delivery, str(error))
@@ -116,6 +120,8 @@ class AgentProcess:
             self.queues.record_error(delivery, f"{type(error).__name__}: {error}")
             return
         self.queues.ack(delivery)
+        if delivery.stream == AGGREGATE_STREAM:
+            self.defects.run_finished()
 
     def _beat(self) -> None:
         info = {"name": self.name, "pid": os.getpid(), "roles": list(self.roles), "started": self.started}

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from dataclasses import dataclass, field, replace
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
+from .defects import CATALOGUE
 from .keys import DEFAULT_PREFIX
 
 PROVIDERS = ("openai", "anthropic")
 DEFAULT_MODELS = {"openai": "gpt-4o-mini", "anthropic": "claude-haiku-4-5"}
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s)?\s*$")
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+DEFECTS_VARIABLE = "ORCHESTRATOR_DEFECTS"
+POOL_SIZES = {"api": 4, "agent": 2}
+"""The most PostgreSQL connections each process's pool opens: the API's and each agent's."""
 
 
 class SettingsError(ValueError):
@@ -44,6 +50,8 @@ class Settings:
     degraded_latency: float = 0.25
     statement_timeout: float = 10.0
     failpoint: str | None = None
+    defects: tuple[str, ...] = ()
+    """Seeded defects switched on (``defects.CATALOGUE``); only ever on a test database."""
 
     def with_overrides(self, **changes: Any) -> Settings:
         return replace(self, **{name: value for name, value in changes.items() if value is not None})
@@ -66,8 +74,9 @@ def load(environ: dict[str, str] | None = None) -> Settings:
     schema = _get(env, "ORCH_SCHEMA") or "orchestrator"
     if not _IDENTIFIER.match(schema):
         raise SettingsError(f"ORCH_SCHEMA must be a lower-case SQL identifier (a-z, 0-9, _), got '{schema}'.")
+    database_url = _required(env, "ORCH_DATABASE_URL", "postgresql://user:password@host:5432/db")
     return Settings(
-        database_url=_required(env, "ORCH_DATABASE_URL", "postgresql://user:password@host:5432/db"),
+        database_url=database_url,
         schema=schema,
         redis_url=_required(env, "ORCH_REDIS_URL", "redis://host:6379/0"),
         key_prefix=_get(env, "ORCH_KEY_PREFIX") or DEFAULT_PREFIX,
@@ -83,6 +92,7 @@ def load(environ: dict[str, str] | None = None) -> Settings:
         degraded_latency=_duration(env, "ORCH_DEGRADED_LATENCY", 0.25),
         statement_timeout=_duration(env, "ORCH_STATEMENT_TIMEOUT", 10.0),
         failpoint=_failpoint(env),
+        defects=_defects(env, database_url),
     )
 
 
@@ -94,6 +104,48 @@ def _failpoint(env: dict[str, str]) -> str | None:
     if name is not None and name not in FAILPOINTS:
         raise SettingsError(f"ORCH_FAILPOINT must be one of {', '.join(FAILPOINTS)}, got '{name}'.")
     return name
+
+
+def _defects(env: dict[str, str], database_url: str) -> tuple[str, ...]:
+    """The defects named in ``ORCHESTRATOR_DEFECTS``: known names only, and only against a test target."""
+    names = tuple(name.strip() for name in (_get(env, DEFECTS_VARIABLE) or "").split(",") if name.strip())
+    unknown = [name for name in names if name not in CATALOGUE]
+    if unknown:
+        raise SettingsError(f"{DEFECTS_VARIABLE}: unknown defect '{unknown[0]}'; known: {', '.join(CATALOGUE)}.")
+    if names and not looks_like_test_target(database_url):
+        raise SettingsError(
+            f"{DEFECTS_VARIABLE} is refused: database '{database_name(database_url)}' on "
+            f"'{urlsplit(database_url).hostname}' does not look like a test target (a name with 'test', or a "
+            "loopback server whose database name has no 'prod'); seeded defects run against test targets only."
+        )
+    return names
+
+
+def looks_like_test_target(database_url: str) -> bool:
+    """The kit's guard, mirrored (the orchestrator imports nothing of the kit): a database named ``*test*``, or a
+    throwaway server on loopback (the kit's embedded one) whose database name does not say ``prod``."""
+    name = database_name(database_url).lower()
+    if "test" in name:
+        return True
+    host = urlsplit(database_url).hostname or ""
+    return _is_loopback(host) and "prod" not in name
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def database_name(url: str) -> str:
+    """The database a PostgreSQL URL names (its path, or a ``dbname`` query parameter); the same rule as the kit's
+    guard against non-test targets."""
+    parts = urlsplit(url)
+    query = dict(pair.split("=", 1) for pair in parts.query.split("&") if "=" in pair)
+    return unquote(query.get("dbname") or parts.path.lstrip("/") or parts.username or "")
 
 
 def parse_duration(text: str) -> float:

@@ -25,6 +25,7 @@ from libraries.agent_system.contract import (
     RunView,
     StepView,
     SystemConfig,
+    SystemProcess,
     stop_processes,
     wait_until_ready,
 )
@@ -141,6 +142,10 @@ class LangGraphAdapter(AgentSystemAdapter):
 
     def workers(self) -> list[dict[str, Any]]:
         return [{"name": name, "pid": process.pid} for name, process in self._workers.items() if process.poll() is None]
+
+    def processes(self) -> list[SystemProcess]:
+        """Its worker processes: the system has no other process of its own."""
+        return [SystemProcess("worker", worker["name"], worker["pid"]) for worker in self.workers()]
 
     def kill_worker(self, name: str | None = None) -> str:
         live = [worker["name"] for worker in self.workers()]

@@ -64,6 +64,28 @@ class SystemConfig:
     check_database_url: str | None = field(default=None, repr=False)
     check_redis_url: str | None = field(default=None, repr=False)
     """Where the kit's checks reach the same stores when the system's URLs go through fault proxies."""
+    defects: tuple[str, ...] = ()
+    """Seeded defects to switch on (reference system: ``orchestrator/defects.py``); test databases only."""
+
+
+@dataclass(frozen=True)
+class SystemProcess:
+    """One OS process of the system under test."""
+
+    role: str
+    """What it is: ``system`` (a parent), ``api``, ``agent``, ``worker`` ..."""
+    name: str
+    pid: int
+
+
+@dataclass(frozen=True)
+class ConnectionScope:
+    """How the system's PostgreSQL connections are told apart from others on a shared server, and their limit."""
+
+    application_name: str
+    """The ``application_name`` of every connection the system opens (``pg_stat_activity``)."""
+    pool_limit: int
+    """The most connections the system's pools may hold together."""
 
 
 @dataclass(frozen=True)
@@ -209,3 +231,11 @@ class AgentSystemAdapter(ABC):
 
     def dead_letters(self) -> list[dict[str, Any]]:
         raise NotSupported(f"{self.name} has no dead-letter queue (capability '{Capability.DEAD_LETTERS}')")
+
+    def processes(self) -> list[SystemProcess]:
+        """Every live OS process of the system under test: the one registry the kit samples (and stops) them by."""
+        raise NotSupported(f"{self.name} does not list its processes")
+
+    def connection_scope(self) -> ConnectionScope:
+        """How to count the system's own PostgreSQL connections, and the limit of its pools."""
+        raise NotSupported(f"{self.name} does not say how to count its PostgreSQL connections")

@@ -66,7 +66,7 @@ class ForkedWorker:
                 status = self.control.request(op="status", pid=self.pid)
                 self.returncode = status["returncode"]
             except (OSError, AgentSystemError):  # the system has ended: its children died with it
-                if not _alive(self.pid):
+                if not is_alive(self.pid):
                     self.returncode = -signal.SIGKILL
         return self.returncode
 
@@ -89,7 +89,7 @@ class ForkedWorker:
         self.send_signal(signal.SIGKILL)
 
 
-def _alive(pid: int) -> bool:
+def is_alive(pid: int) -> bool:
     """The process exists and is not a zombie."""
     try:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"

@@ -22,20 +22,23 @@ import redis
 from psycopg.rows import dict_row
 
 from orchestrator.keys import STATUS_FIELD, Keys
+from orchestrator.settings import DEFECTS_VARIABLE, POOL_SIZES
 from orchestrator.states import StepStatus
 
 from .contract import (
     AgentSystemAdapter,
     Capability,
+    ConnectionScope,
     NotSupported,
     RunView,
     StepView,
     SystemConfig,
+    SystemProcess,
     stop_processes,
     wait_until_ready,
 )
 from .errors import AgentSystemError
-from .forked_workers import ControlChannel, ForkedWorker
+from .forked_workers import ControlChannel, ForkedWorker, is_alive
 
 START_TIMEOUT_S = 60.0
 STOP_TIMEOUT_S = 15.0
@@ -72,6 +75,7 @@ class ReferenceAdapter(AgentSystemAdapter):
         self._redis: redis.Redis | None = None
         self._keys = Keys()
         self._log = None
+        self._started: list[SystemProcess] = []
 
     # -- lifecycle --------------------------------------------------------------------------------
 
@@ -93,6 +97,11 @@ class ReferenceAdapter(AgentSystemAdapter):
                 error=AgentSystemError,
             )
         self.api_url = ready["api_url"]
+        self._started = [
+            SystemProcess("system", "warm parent", ready["pid"]),
+            SystemProcess("api", "api", ready["api_pid"]),
+            *(SystemProcess("agent", f"agent {pid}", pid) for pid in ready["agent_pids"]),
+        ]
         self._control = ControlChannel(ready["control"])
         self._http = httpx2.Client(base_url=self.api_url, timeout=HTTP_TIMEOUT_S)
         self._db = psycopg.connect(
@@ -111,7 +120,7 @@ class ReferenceAdapter(AgentSystemAdapter):
 
     def stop(self) -> None:
         stop_processes([p for p in (*self._extra, self._system) if p is not None], STOP_TIMEOUT_S)
-        self._system, self._extra, self._control = None, [], None
+        self._system, self._extra, self._control, self._started = None, [], None, []
         for resource in (self._http, self._db, self._redis, self._log):
             if resource is not None:
                 resource.close()
@@ -189,6 +198,21 @@ class ReferenceAdapter(AgentSystemAdapter):
     def worker_processes(self) -> list[ForkedWorker]:
         return list(self._extra)
 
+    # -- processes and connections ----------------------------------------------------------------
+
+    def processes(self) -> list[SystemProcess]:
+        """The warm parent, the API and every agent it forked (at start or later) that is still alive."""
+        extra = [SystemProcess("agent", worker.name, worker.pid) for worker in self._extra]
+        return [process for process in (*self._started, *extra) if is_alive(process.pid)]
+
+    def connection_scope(self) -> ConnectionScope:
+        """Connections carry ``orchestrator-<schema>`` (``PGAPPNAME``); the API's pool and each agent's count."""
+        agents = sum(process.role == "agent" for process in self.processes())
+        return ConnectionScope(self._application_name(), POOL_SIZES["api"] + POOL_SIZES["agent"] * agents)
+
+    def _application_name(self) -> str:
+        return f"orchestrator-{self.config.schema}"[:63]
+
     # -- stores -----------------------------------------------------------------------------------
 
     def cached_status(self, run_id: str) -> str | None:
@@ -219,7 +243,8 @@ class ReferenceAdapter(AgentSystemAdapter):
 
     def _environment(self) -> dict[str, str]:
         config = self.config
-        env = {name: value for name, value in os.environ.items() if not name.startswith("ORCH_")}
+        inherited = {name: value for name, value in os.environ.items() if not name.startswith("ORCH_")}
+        env = {name: value for name, value in inherited.items() if name not in (DEFECTS_VARIABLE, "PGAPPNAME")}
         settings = {
             "ORCH_DATABASE_URL": config.database_url,
             "ORCH_SCHEMA": config.schema,
@@ -234,6 +259,8 @@ class ReferenceAdapter(AgentSystemAdapter):
             "ORCH_MAX_DELIVERIES": str(config.max_deliveries),
             "ORCH_HEARTBEAT_INTERVAL": "0.5",
             "ORCH_LLM_TIMEOUT": None if config.llm_timeout_s is None else f"{config.llm_timeout_s:g}",
+            DEFECTS_VARIABLE: ",".join(config.defects) or None,
+            "PGAPPNAME": self._application_name(),
         }
         return {**env, **{name: value for name, value in settings.items() if value is not None}}
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from robotlibcore import DynamicCore
 
 from .keywords.baselines import BaselineKeywords
+from .keywords.resources import ResourceKeywords
 from .keywords.results import ResultKeywords
 from .keywords.runs import RunKeywords
 
@@ -51,10 +52,24 @@ class LoadLibrary(DynamicCore):
     (default 20 ms), with at least ``min_samples`` (default 200) samples in the result and the baseline.
     ``LOAD_BASELINE=update`` (Robot variable or environment) writes the result as the new baseline instead:
     baselines never change by themselves. The log shows the latency histogram with the baseline's over it.
+
+    = Resources under load =
+
+    While `Run Load` drives ``agent runs``, a sampler records four times a second what the system under test
+    holds: the memory of each of its processes (the adapter's process registry), its PostgreSQL connections
+    by state (``pg_stat_activity``, by the application name the adapter reports) against its pool limit and the
+    server's ``max_connections``, and the Redis server's clients and memory. The system's memory is the sum of
+    the *PSS* of its processes: forked agents share pages with their warm parent, which PSS counts once; the
+    largest *RSS* of one process is reported too. `Get Peak Memory Of Agent System`,
+    `Memory Growth Should Level Off` and `Connections Should Stay Below Pool Limit` check the samples; the
+    picture next to the latency histogram draws them over time, and the run summary's load rows carry the peaks,
+    the growth and the peak connections.
     """
 
     ROBOT_LIBRARY_SCOPE = "GLOBAL"
     ROBOT_LIBRARY_VERSION = __version__
 
     def __init__(self) -> None:
-        DynamicCore.__init__(self, [RunKeywords(self), ResultKeywords(self), BaselineKeywords(self)])
+        DynamicCore.__init__(
+            self, [RunKeywords(self), ResultKeywords(self), BaselineKeywords(self), ResourceKeywords(self)]
+        )

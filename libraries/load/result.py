@@ -13,6 +13,7 @@ from typing import Any
 from hdrh.histogram import HdrHistogram
 
 from .histogram import decode, encode, figures_ms, merge, percentile_ms
+from .resources import ResourceSeries
 
 RESULT_DIRECTORY = "load"
 
@@ -36,6 +37,8 @@ class LoadResult:
     peak_in_flight: int = 0
     extra: dict[str, int] = field(default_factory=dict)
     environment: dict[str, Any] = field(default_factory=dict)
+    resources: ResourceSeries | None = None
+    """What the system under test held while the load ran (agent runs of an adapter that lists its processes)."""
 
     @property
     def samples(self) -> int:
@@ -92,6 +95,7 @@ class LoadResult:
             "extra": self.extra,
             "environment": self.environment,
             "histogram": encode(self.histogram),
+            **({"resources": self.resources.to_json()} if self.resources is not None else {}),
         }
 
 
@@ -106,10 +110,30 @@ def summary_table(result: LoadResult) -> str:
         ("Throughput", f"{result.throughput:.1f} successful operations/s over {result.elapsed_s:.2f} s"),
         ("Latency", ", ".join(f"{name} {value:g} ms" for name, value in figures.items())),
         *((name.capitalize(), str(value)) for name, value in result.extra.items()),
+        *_resource_rows(result.resources),
         *(("Error", sample) for sample in result.error_samples),
     ]
     cells = "".join(f"<tr><th>{html.escape(name)}</th><td>{html.escape(value)}</td></tr>" for name, value in rows)
     return f'<table class="statistics">{cells}</table>'
+
+
+def _resource_rows(resources: ResourceSeries | None) -> list[tuple[str, str]]:
+    if resources is None:
+        return []
+    growth = resources.growth()
+    limit = f" of a pool limit of {resources.pool_limit}" if resources.pool_limit is not None else ""
+    return [
+        (
+            "Memory",
+            f"peak {resources.peak_pss_mib:.1f} MiB PSS in all, largest process RSS {resources.peak_rss_mib:.1f} MiB",
+        ),
+        (
+            "Memory growth",
+            f"{growth.total_mib:+.1f} MiB (first half {growth.first_half_mib:+.1f}, second half "
+            f"{growth.second_half_mib:+.1f}) over {len(resources.samples)} samples",
+        ),
+        ("Connections", f"peak {resources.peak_connections}{limit} (max_connections {resources.max_connections})"),
+    ]
 
 
 def _stopped(result: LoadResult) -> bool:

@@ -1,7 +1,7 @@
 *** Settings ***
 Documentation     The system under test under load: hundreds of runs at once finish once each, runs keep the
-...               latency of their baseline, and a system whose PostgreSQL is slowed down is caught by the
-...               regression check.
+...               latency of their baseline, a system whose PostgreSQL is slowed down is caught by the
+...               regression check, and its memory and connections stay flat (a leak seeded on purpose is caught).
 ...
 ...               A run's latency is hundreds of milliseconds and moves with the machine's load: the committed
 ...               baseline is checked with wide margins (p95 worse by more than 100 % and 1 s), the slowed system
@@ -38,6 +38,22 @@ Agent Runs Keep Their Baseline
     ${result}    Run Agent Load    runs=${RUNS}    concurrency=${IN_FLIGHT}
     Load Result Should Meet SLA    ${result}    error_rate=0 %
     Load Result Should Not Regress    ${result}    agent_runs    &{COMMITTED_MARGINS}
+
+Memory And Connections Stay Flat Under Load
+    [Documentation]    40 runs, 4 in flight: the system's memory levels off and its connections stay within its pools.
+    [Timeout]    90 s
+    ${result}    Run Agent Load    runs=${RUNS}    concurrency=${IN_FLIGHT}
+    Memory And Connections Should Hold Under Load    ${result}
+
+Leaks Seeded On Purpose Are Caught
+    [Documentation]    Each defect of the reference system's catalogue fails the check that watches for it.
+    [Tags]    defects
+    [Timeout]    150 s
+    [Setup]    Remove All Faults
+    [Template]    Seeded Defect Should Be Caught By
+    leak_memory_per_run    Memory Growth Should Level Off    memory grew by * MiB over * runs and did not level off *
+    hold_connection_per_step    Connections Should Stay Below Pool Limit    * of * connections in use: *
+    [Teardown]    Restart Agent Load System
 
 Slow PostgreSQL Is Caught As A Regression
     [Documentation]    The same load, with 10 ms on every PostgreSQL answer of the system, fails the regression check

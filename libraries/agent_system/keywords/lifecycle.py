@@ -21,6 +21,8 @@ from ..base import AgentSystemComponent, skip_unsupported
 from ..contract import Capability, SystemConfig
 from ..selection import SETTING, load_adapter
 
+DEFECTS_SETTING = "ORCHESTRATOR_DEFECTS"
+
 
 class LifecycleKeywords(AgentSystemComponent):
     """Starting and stopping the system under test and its workers."""
@@ -51,6 +53,10 @@ class LifecycleKeywords(AgentSystemComponent):
         gives it a Redis of its own (append-only) that `Restart Private Redis` can restart. ``llm_timeout``
         bounds each of its LLM requests (default: the system's own).
 
+        ``ORCHESTRATOR_DEFECTS`` (Robot variable or environment; ``name[,name]``) switches on seeded defects of
+        the reference system's catalogue (``orchestrator/defects.py``), to prove that a check catches them; the
+        system refuses them unless its PostgreSQL is a test target.
+
         Example:
         | `Start Agent System`    workers=3    visibility_timeout=500 ms
         | `Start Agent System`    through_fault_proxy=${True}    private_redis=${True}
@@ -59,6 +65,9 @@ class LifecycleKeywords(AgentSystemComponent):
             logger.warn("An agent system was already running in this suite: it is stopped and replaced.")
             self.stop_agent_system()
         adapter = load_adapter(setting(SETTING))
+        defects = tuple(name.strip() for name in (setting(DEFECTS_SETTING) or "").split(",") if name.strip())
+        if defects:
+            logger.info(f"Seeded defects switched on: {', '.join(defects)}.")
         endpoints = runtime.endpoints()
         namespace = runtime.current_namespace()
         if namespace is None:
@@ -83,6 +92,7 @@ class LifecycleKeywords(AgentSystemComponent):
             max_deliveries=max_deliveries,
             llm_timeout_s=None if llm_timeout is None else llm_timeout.total_seconds(),
             log_file=self._log_file(namespace.schema),
+            defects=defects,
         )
         adapter.start(config)
         self.library.adapter = adapter

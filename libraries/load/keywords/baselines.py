@@ -110,15 +110,16 @@ def _log_picture(result: LoadResult, baseline, baseline_label: str | None) -> Pa
     while (path := output_dir / f"{name}-{number}.png").exists():
         number += 1
     title = f"{result.scenario}: {result.samples} samples, {result.concurrency} in flight"
-    draw(result.histogram, path, title=title, baseline=baseline)
+    draw(result.histogram, path, title=title, baseline=baseline, resources=result.resources)
     rows = [("", "this run", baseline_label or "")]
     current = figures_ms(result.histogram)
     previous = figures_ms(baseline) if baseline is not None else {}
     rows += [(key, f"{value:g} ms", f"{previous[key]:g} ms" if previous else "") for key, value in current.items()]
     rows.append(("samples", str(result.samples), str(baseline.get_total_count()) if baseline is not None else ""))
     table = "".join("<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>" for row in rows)
+    width = 1500 if result.resources is not None and result.resources.samples else 750
     logger.info(
-        f'<table><tr><td><img src="{html.escape(path.name)}" alt="latency histogram" width="750"></td>'
+        f'<table><tr><td><img src="{html.escape(path.name)}" alt="latency histogram" width="{width}"></td>'
         f'<td style="vertical-align:top"><table class="statistics">{table}</table></td></tr></table>',
         html=True,
     )

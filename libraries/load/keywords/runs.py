@@ -11,6 +11,7 @@ from libraries.common import LibraryComponent, facts
 
 from .. import context
 from ..driver import Progress, drive
+from ..resources import DEFAULT_INTERVAL_S, ResourceSeries, sampler_for
 from ..result import LoadResult, save, summary_table
 
 
@@ -29,6 +30,8 @@ class RunKeywords(LibraryComponent[object]):
         goal: str = "Load",
         provider: str = "openai",
         alias: str | None = None,
+        sample_resources: bool = True,
+        sample_interval: timedelta = timedelta(seconds=DEFAULT_INTERVAL_S),
     ) -> LoadResult:
         """Runs ``operations`` operations of ``scenario`` with ``concurrency`` in flight and returns the result.
 
@@ -37,18 +40,31 @@ class RunKeywords(LibraryComponent[object]):
         waiting for it (and counts it as an error). ``alias`` picks the Redis connection; ``goal`` and ``provider``
         are those of the agent runs.
 
+        For ``agent runs`` of an adapter that lists its processes, a sampler records every ``sample_interval`` the
+        memory of each process of the system, its PostgreSQL connections and Redis clients (see `Resources under
+        load`); ``sample_resources=${False}`` turns it off.
+
         Example:
         | ${result} =    `Run Load`    redis set get    concurrency=8    operations=2000
         | ${result} =    `Run Load`    agent runs    concurrency=50    operations=200    time_bound=40 s    timeout=30 s
         """
         built = context.build(scenario, timeout=timeout, alias=alias, goal=goal, provider=provider)
-        outcome = drive(
-            built,
-            concurrency=concurrency,
-            operations=operations,
-            time_bound_s=time_bound.total_seconds(),
-            progress=_console(built.name),
-        )
+        adapter = getattr(built, "adapter", None)
+        sampler = sampler_for(adapter, sample_interval.total_seconds()) if sample_resources and adapter else None
+        resources: ResourceSeries | None = None
+        if sampler is not None:
+            sampler.start()
+        try:
+            outcome = drive(
+                built,
+                concurrency=concurrency,
+                operations=operations,
+                time_bound_s=time_bound.total_seconds(),
+                progress=_console(built.name),
+            )
+        finally:
+            if sampler is not None:
+                resources = sampler.stop()
         result = LoadResult(
             scenario=built.name,
             concurrency=concurrency,
@@ -65,6 +81,7 @@ class RunKeywords(LibraryComponent[object]):
             peak_in_flight=outcome.peak_in_flight,
             extra=outcome.extra,
             environment=built.environment(),
+            resources=resources,
         )
         logger.info(summary_table(result), html=True)
         if not result.complete:
@@ -106,4 +123,5 @@ def _keep(result: LoadResult) -> None:
         p95_ms=figures["latency_ms"]["p95"],
         p99_ms=figures["latency_ms"]["p99"],
         **result.extra,
+        **(result.resources.figures() if result.resources is not None else {}),
     )
