@@ -34,6 +34,7 @@ class Maintenance:
         self.every_s = every_s
         self.reconcile_every_s = reconcile_every_s
         self.repairs = 0
+        self._suspects: set[str] = set()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="maintenance", daemon=True)
 
@@ -76,18 +77,23 @@ class Maintenance:
                 store.mark_published(db, [message.id for message in copies])
 
     def reconcile(self) -> int:
-        """Makes the cached copy of every recent run agree with PostgreSQL; returns how many copies it rewrote."""
+        """Makes the cached copy of every recent run agree with PostgreSQL; returns how many copies it rewrote.
+
+        A copy is rewritten when it differed on two passes in a row (``reconcile_every_s`` apart), so a write
+        between a commit and its cache update is never raced."""
         if not self.queues.has_epoch():
             self._rebuild_streams()
         with self.db.transaction() as db:
             stored = store.recent_run_summaries(db, RECENT_RUNS_S)
         cached = self.queues.cached_runs(list(stored))
+        differing = {run_id: differing_fields(summary, cached[run_id]) for run_id, summary in stored.items()}
+        differing = {run_id: differ for run_id, differ in differing.items() if differ}
         repaired = 0
-        for run_id, summary in stored.items():
-            differ = differing_fields(summary, cached[run_id])
-            if differ and self._rewrite(run_id):
+        for run_id, differ in differing.items():
+            if run_id in self._suspects and self._rewrite(run_id):
                 repaired += 1
                 log.info("reconciler rewrote the cached copy of run %s from PostgreSQL: %s", run_id, ", ".join(differ))
+        self._suspects = set(differing)
         self.repairs += repaired
         return repaired
 
