@@ -116,7 +116,8 @@ class RoleHandlers:
             messages = [
                 store.enqueue(db, STEP_STREAM, {"run_id": run_id, "step_no": n}) for n in range(1, len(steps) + 1)
             ]
-        self._after_commit(run_id, RunStatus.RUNNING, messages)
+            messages.append(store.cache_run(db, run_id))
+        self._after_commit(run_id, messages)
 
     def carry_out_step(self, delivery: Delivery, run_id: str) -> None:
         step_no = _step_no(delivery)
@@ -148,8 +149,9 @@ class RoleHandlers:
             store.apply_step_result(db, run_id, step_no, text, self.agent)
             if store.steps_not_succeeded(db, run_id) == 0 and store.transition(db, run_id, RunStatus.AGGREGATING):
                 messages.append(store.enqueue(db, AGGREGATE_STREAM, {"run_id": run_id}))
+                messages.append(store.cache_run(db, run_id))
         self._failpoint("after_commit")
-        self._after_commit(run_id, RunStatus.AGGREGATING if messages else None, messages)
+        self._after_commit(run_id, messages)
 
     def aggregate(self, delivery: Delivery, run_id: str) -> None:
         run = self._open_run(run_id, expected=RunStatus.AGGREGATING)
@@ -165,7 +167,8 @@ class RoleHandlers:
             if not store.transition(db, run_id, RunStatus.SUCCEEDED, result=text):
                 return
             store.add_event(db, run_id, RunStatus.SUCCEEDED.value)
-        self._after_commit(run_id, RunStatus.SUCCEEDED, [])
+            cached = store.cache_run(db, run_id)
+        self._after_commit(run_id, [cached])
 
     # -- failures ---------------------------------------------------------------------------------
 
@@ -177,9 +180,10 @@ class RoleHandlers:
                 store.fail_step(db, run_id, step_no, reason)
                 reason = f"step {step_no}: {reason}"
             ended = store.finish_run(db, run_id, RunStatus.FAILED, error=reason)
-        if ended:
+            cached = store.cache_run(db, run_id) if ended else None
+        if cached:
             log.info("run %s failed: %s", run_id, reason)
-            self._after_commit(run_id, RunStatus.FAILED, [])
+            self._after_commit(run_id, [cached])
 
     def dead_lettered(self, delivery: Delivery, reason: str) -> None:
         run_id = delivery.payload.get("run_id")
@@ -226,15 +230,14 @@ class RoleHandlers:
         except tools.ToolError as error:
             raise StepFailed(f"tool {step['tool']}: {error}") from None
 
-    def _after_commit(self, run_id: str, status: str | None, messages: list[Message]) -> None:
-        """Publishes and caches what was committed; if Redis fails here the relay and the reconciler catch up."""
+    def _after_commit(self, run_id: str, messages: list[Message]) -> None:
+        """Publishes what was committed (work and the run's cached copy); if Redis fails here the relay catches up."""
+        if not messages:
+            return
         try:
             self.queues.publish(messages)
             with self.db.transaction() as db:
-                if messages:
-                    store.mark_published(db, [message.id for message in messages])
-            if status:
-                self.queues.cache_status(run_id, status)
+                store.mark_published(db, [message.id for message in messages])
         except redis.RedisError as error:
             log.warning("run %s: Redis update deferred to the relay and reconciler (%s)", run_id, error)
 

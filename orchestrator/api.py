@@ -75,16 +75,9 @@ def create_app(settings: Settings) -> FastAPI:
             run, message = store.create_run(
                 connection, request.goal, provider, request.model or settings.providers[provider].model, deadline
             )
-        run_id = str(run["id"])
-        try:
-            queues.cache_status(run_id, RunStatus.PENDING)
-            queues.publish([message])
-        except redis.RedisError:
-            return {"id": run_id, "status": run["status"]}  # the relay publishes it, the reconciler caches it
-        # A failure here only means the relay publishes it once more.
-        with contextlib.suppress(psycopg.Error, psycopg_pool.PoolTimeout), db.transaction() as connection:
-            store.mark_published(connection, [message.id])
-        return {"id": run_id, "status": run["status"]}
+            cached = store.cache_run(connection, str(run["id"]))
+        _publish([message, cached])
+        return {"id": str(run["id"]), "status": run["status"]}
 
     @app.get("/runs/{run_id}")
     def read(run_id: uuid.UUID) -> dict[str, Any]:
@@ -100,9 +93,18 @@ def create_app(settings: Settings) -> FastAPI:
             run = _existing_run(connection, run_id)
             if not store.finish_run(connection, str(run_id), RunStatus.CANCELLED, error="cancelled on request"):
                 raise HTTPException(409, f"run {run_id} has already ended: {run['status']}")
-        with contextlib.suppress(redis.RedisError):  # the reconciler repairs the cache
-            queues.cache_status(str(run_id), RunStatus.CANCELLED)
+            cached = store.cache_run(connection, str(run_id))
+        _publish([cached])
         return {"id": str(run_id), "status": RunStatus.CANCELLED.value}
+
+    def _publish(messages: list[store.Message]) -> None:
+        """Publishes committed outbox rows; when Redis or the marking fails, the relay publishes them (again)."""
+        try:
+            queues.publish(messages)
+        except redis.RedisError:
+            return
+        with contextlib.suppress(psycopg.Error, psycopg_pool.PoolTimeout), db.transaction() as connection:
+            store.mark_published(connection, [message.id for message in messages])
 
     @app.get("/health")
     def health_report() -> JSONResponse:

@@ -6,6 +6,7 @@ Standard library only: the adapter imports this module in Robot runs.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 DEFAULT_PREFIX = "orch:"
@@ -24,7 +25,17 @@ DEAD_LETTER_STREAM = "dead"
 GROUP = "agents"
 """The consumer group on every stream; each agent process is a consumer named after itself."""
 STATUS_FIELD = "status"
-"""The field of a run-status cache hash holding the status (next to ``updated_at``)."""
+"""The field of a cached run holding the status."""
+RUN_CACHE = "cache:run"
+"""Not a stream: the outbox rows that carry a run's cached copy (payload: the `RUN_FIELDS` and ``version``)."""
+RUN_FIELDS = ("status", "step_count", "result_digest", "result", "finished_at")
+"""The fields of a cached run besides ``version`` (the run's change counter in PostgreSQL, never lowered in the
+cache) and ``updated_at`` (Unix time of the write). A field whose value is none is absent from the hash."""
+
+
+def result_digest(result: str | None) -> str | None:
+    """The ``result_digest`` of a cached run: the hex SHA-256 of the result text (UTF-8); None without a result."""
+    return None if result is None else hashlib.sha256(result.encode()).hexdigest()
 
 
 def agent_name(host: str, pid: int) -> str:
@@ -55,9 +66,13 @@ class Keys:
         """A hash: entry id -> the last unclassified error of that message."""
         return f"{self.prefix}delivery-errors"
 
-    def run_status(self, run_id: str) -> str:
-        """The run-status cache: a hash with `STATUS_FIELD` and ``updated_at``."""
+    def run(self, run_id: str) -> str:
+        """The cached copy of a run: a hash of `RUN_FIELDS`, ``version`` and ``updated_at``, with a TTL."""
         return f"{self.prefix}run:{run_id}"
+
+    def run_status(self, run_id: str) -> str:
+        """The cached copy of a run (its former name, when it held the status only)."""
+        return self.run(run_id)
 
     def heartbeat(self, agent: str) -> str:
         """An agent's heartbeat, a string with a TTL."""

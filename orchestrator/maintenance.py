@@ -2,7 +2,8 @@
 
 - relay: publishes outbox rows that the committing process did not (it crashed, or Redis was away);
 - deadlines: fails every unfinished run past its deadline, so no run stays unfinished for ever;
-- reconciler: makes the Redis run-status cache agree with PostgreSQL; when Redis has lost its data (its epoch key is
+- reconciler: makes the cached copy of each run in Redis agree with PostgreSQL (never the other way: a wrong value
+  stored in PostgreSQL is copied to the cache); when Redis has lost its data (its epoch key is
   gone) it also recreates the consumer groups and publishes the outstanding work of every unfinished run again.
 """
 
@@ -17,8 +18,8 @@ import psycopg_pool
 import redis
 
 from . import store
+from .keys import RUN_FIELDS, result_digest
 from .queues import Queues
-from .states import RunStatus
 from .store import Message, Store
 
 log = logging.getLogger("orchestrator.maintenance")
@@ -33,6 +34,7 @@ class Maintenance:
         self.every_s = every_s
         self.reconcile_every_s = reconcile_every_s
         self.repairs = 0
+        self._suspects: set[str] = set()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="maintenance", daemon=True)
 
@@ -68,27 +70,37 @@ class Maintenance:
     def expire_deadlines(self) -> None:
         with self.db.transaction() as db:
             expired = store.expire_deadlines(db)
-        for run in expired:
-            self.queues.cache_status(str(run["id"]), RunStatus.FAILED)
+        copies = [run["cache"] for run in expired]
+        if copies:
+            self.queues.publish(copies)
+            with self.db.transaction() as db:
+                store.mark_published(db, [message.id for message in copies])
 
     def reconcile(self) -> int:
-        """Repairs the cache from PostgreSQL; returns how many runs it repaired."""
+        """Makes the cached copy of every recent run agree with PostgreSQL; returns how many copies it rewrote.
+
+        A copy is rewritten when it differed on two passes in a row (``reconcile_every_s`` apart), so a write
+        between a commit and its cache update is never raced."""
         if not self.queues.has_epoch():
             self._rebuild_streams()
         with self.db.transaction() as db:
-            stored = store.statuses(db, RECENT_RUNS_S)
-        cached = self.queues.cached_statuses(list(stored))
-        wrong = [run_id for run_id, status in stored.items() if cached.get(run_id) != status]
-        repaired = sum(self.queues.repair_status(run_id, lambda r=run_id: self._stored_status(r)) for run_id in wrong)
-        if repaired:
-            self.repairs += repaired
-            log.info("reconciler repaired the cached status of %d run(s)", repaired)
+            stored = store.recent_run_summaries(db, RECENT_RUNS_S)
+        cached = self.queues.cached_runs(list(stored))
+        differing = {run_id: differing_fields(summary, cached[run_id]) for run_id, summary in stored.items()}
+        differing = {run_id: differ for run_id, differ in differing.items() if differ}
+        repaired = 0
+        for run_id, differ in differing.items():
+            if run_id in self._suspects and self._rewrite(run_id):
+                repaired += 1
+                log.info("reconciler rewrote the cached copy of run %s from PostgreSQL: %s", run_id, ", ".join(differ))
+        self._suspects = set(differing)
+        self.repairs += repaired
         return repaired
 
-    def _stored_status(self, run_id: str) -> str | None:
+    def _rewrite(self, run_id: str) -> bool:
         with self.db.transaction() as db:
-            run = store.get_run(db, run_id)
-        return run["status"] if run else None
+            copy = store.run_copy(db, run_id)
+        return copy is not None and self.queues.write_run_copy(copy)
 
     def _rebuild_streams(self) -> None:
         self.queues.ensure_groups()
@@ -98,3 +110,16 @@ class Maintenance:
         self.queues.set_epoch()
         if work:
             log.warning("Redis had lost its data: published %d outstanding message(s) again", len(work))
+
+
+def differing_fields(summary: dict[str, object], cached: dict[str, str]) -> list[str]:
+    """The fields in which a cached copy (strings; absent fields missing) differs from a run's stored summary
+    (`store.recent_run_summaries`); a cached result is checked against the stored digest."""
+    differ = [
+        name
+        for name in RUN_FIELDS
+        if name != "result" and (None if summary[name] is None else str(summary[name])) != cached.get(name)
+    ]
+    if result_digest(cached.get("result")) != summary["result_digest"]:
+        differ.append("result")
+    return differ

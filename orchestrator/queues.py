@@ -1,11 +1,10 @@
-"""Redis: a work stream per agent role with one consumer group, the dead-letter stream, the run-status cache,
+"""Redis: a work stream per agent role with one consumer group, the dead-letter stream, the cached copy of each run,
 heartbeats. The key layout is `keys.Keys`."""
 
 from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,11 +12,20 @@ import redis
 from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
 
-from .keys import DEAD_LETTER_STREAM, GROUP, STATUS_FIELD, WORK_STREAMS, Keys
+from .keys import DEAD_LETTER_STREAM, GROUP, RUN_CACHE, RUN_FIELDS, STATUS_FIELD, WORK_STREAMS, Keys
 from .settings import Settings
 from .store import Message
 
 SOCKET_TIMEOUT_S = 5
+_WRITE_RUN_COPY = """
+local cached = tonumber(redis.call('HGET', KEYS[1], 'version') or '-1') or -1
+if tonumber(ARGV[1]) < cached then return 0 end
+redis.call('DEL', KEYS[1])
+redis.call('HSET', KEYS[1], unpack(ARGV, 3))
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return 1
+"""
+"""Replaces the cached copy of a run unless the cache holds a newer version (ARGV: version, TTL in ms, fields)."""
 
 
 @dataclass(frozen=True)
@@ -34,6 +42,7 @@ class Queues:
 
     def __init__(self, settings: Settings) -> None:
         self.keys = Keys(settings.key_prefix)
+        self.run_cache_ttl_ms = max(1, int(settings.run_cache_ttl * 1000))
         self.redis = redis.Redis.from_url(
             settings.redis_url,
             socket_connect_timeout=SOCKET_TIMEOUT_S,
@@ -54,11 +63,16 @@ class Queues:
                     raise
 
     def publish(self, messages: list[Message]) -> None:
+        """Adds each message to its stream; a `RUN_CACHE` message writes the run's cached copy instead."""
         if not messages:
             return
         pipe = self.redis.pipeline(transaction=False)
         for message in messages:
-            pipe.xadd(self.keys.stream(message.stream), {"payload": json.dumps(message.payload), "outbox": message.id})
+            if message.stream == RUN_CACHE:
+                self._write_run_copy(pipe, message.payload)
+            else:
+                payload = {"payload": json.dumps(message.payload), "outbox": message.id}
+                pipe.xadd(self.keys.stream(message.stream), payload)
         pipe.execute()
 
     def read(self, consumer: str, streams: tuple[str, ...], block_ms: int) -> list[Delivery]:
@@ -123,30 +137,29 @@ class Queues:
         return [fields for _, fields in self.redis.xrange(self.keys.dead_letters)]
 
     def cache_status(self, run_id: str, status: str) -> None:
-        self.redis.hset(self.keys.run_status(run_id), mapping=_cached(status))
+        """Caches a status alone, with no version (the system writes whole copies: `write_run_copy`)."""
+        key = self.keys.run(run_id)
+        self.redis.hset(key, mapping={STATUS_FIELD: str(status), "updated_at": f"{time.time():.3f}"})
+        self.redis.pexpire(key, self.run_cache_ttl_ms)
 
-    def repair_status(self, run_id: str, stored_status: Callable[[], str | None]) -> bool:
-        """Writes the stored status unless an agent cached a newer one meanwhile (WATCH); True when it wrote."""
-        key = self.keys.run_status(run_id)
-        with self.redis.pipeline() as pipe:
-            try:
-                pipe.watch(key)
-                cached = pipe.hget(key, STATUS_FIELD)
-                status = stored_status()
-                if status is None or status == cached:
-                    return False
-                pipe.multi()
-                pipe.hset(key, mapping=_cached(status))
-                pipe.execute()
-            except redis.WatchError:
-                return False
-        return True
+    def write_run_copy(self, copy: dict[str, Any]) -> bool:
+        """Writes a run's copy (`store.run_copy`) unless the cache holds a newer version; True when it wrote."""
+        pipe = self.redis.pipeline(transaction=False)
+        self._write_run_copy(pipe, copy)
+        return bool(pipe.execute()[0])
 
-    def cached_statuses(self, run_ids: list[str]) -> dict[str, str | None]:
+    def cached_runs(self, run_ids: list[str]) -> dict[str, dict[str, str]]:
+        """The cached copy of each run (an empty dict when there is none), by run id."""
         pipe = self.redis.pipeline(transaction=False)
         for run_id in run_ids:
-            pipe.hget(self.keys.run_status(run_id), STATUS_FIELD)
+            pipe.hgetall(self.keys.run(run_id))
         return dict(zip(run_ids, pipe.execute(), strict=True))
+
+    def _write_run_copy(self, pipe: Any, copy: dict[str, Any]) -> None:
+        fields = {name: copy[name] for name in RUN_FIELDS if copy.get(name) is not None}
+        fields |= {"version": copy["version"], "updated_at": f"{time.time():.3f}"}
+        flat = [str(item) for pair in fields.items() for item in pair]
+        pipe.eval(_WRITE_RUN_COPY, 1, self.keys.run(copy["run_id"]), copy["version"], self.run_cache_ttl_ms, *flat)
 
     def heartbeat(self, agent: str, info: dict[str, Any], ttl_s: float) -> None:
         self.redis.set(self.keys.heartbeat(agent), json.dumps(info), px=max(1, int(ttl_s * 1000)))
@@ -164,10 +177,6 @@ class Queues:
 
     def set_epoch(self) -> None:
         self.redis.set(self.keys.epoch, f"{time.time():.3f}")
-
-
-def _cached(status: str) -> dict[str, str]:
-    return {STATUS_FIELD: str(status), "updated_at": f"{time.time():.3f}"}
 
 
 def _payload(fields: dict[str, str]) -> dict[str, Any]:

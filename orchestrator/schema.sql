@@ -14,6 +14,8 @@ CREATE TABLE IF NOT EXISTS runs (
     updated_at  timestamptz NOT NULL DEFAULT now(),
     finished_at timestamptz
 );
+-- Counts the changes of the run's cached copy (`store.cache_run`): an older copy never overwrites a newer one.
+ALTER TABLE runs ADD COLUMN IF NOT EXISTS version bigint NOT NULL DEFAULT 0;
 CREATE INDEX IF NOT EXISTS runs_unfinished ON runs (deadline_at) WHERE finished_at IS NULL;
 
 CREATE TABLE IF NOT EXISTS steps (

@@ -49,6 +49,7 @@ class Settings:
     heartbeat_interval: float = 1.0
     degraded_latency: float = 0.25
     statement_timeout: float = 10.0
+    run_cache_ttl: float = 86400.0
     failpoint: str | None = None
     defects: tuple[str, ...] = ()
     """Seeded defects switched on (``defects.CATALOGUE``); only ever on a test database."""
@@ -91,6 +92,7 @@ def load(environ: dict[str, str] | None = None) -> Settings:
         heartbeat_interval=_duration(env, "ORCH_HEARTBEAT_INTERVAL", 1.0),
         degraded_latency=_duration(env, "ORCH_DEGRADED_LATENCY", 0.25),
         statement_timeout=_duration(env, "ORCH_STATEMENT_TIMEOUT", 10.0),
+        run_cache_ttl=_duration(env, "ORCH_RUN_CACHE_TTL", 86400.0),
         failpoint=_failpoint(env),
         defects=_defects(env, database_url),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import uuid
 from collections.abc import Iterator
@@ -15,7 +16,7 @@ from psycopg import sql
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
-from .keys import AGGREGATE_STREAM, PLAN_STREAM, STEP_STREAM
+from .keys import AGGREGATE_STREAM, PLAN_STREAM, RUN_CACHE, STEP_STREAM, result_digest
 from .settings import Settings
 from .states import (
     OPEN_STEP_STATUSES,
@@ -114,6 +115,62 @@ def create_run(
     ).fetchone()
     add_event(db, run["id"], "submitted", f"provider {provider}, model {model}, deadline {deadline_s:g} s")
     return run, enqueue(db, PLAN_STREAM, {"run_id": str(run["id"])})
+
+
+_COPY_COLUMNS = (
+    "id, status, result, finished_at, version, (SELECT count(*) FROM steps s WHERE s.run_id = runs.id) AS step_count"
+)
+
+
+def cache_run(db: psycopg.Connection, run_id: str) -> Message:
+    """The run's copy for the Redis cache as an outbox row, committed with the change it shows: whoever publishes
+    the row (the committing process, else the relay) writes the copy. The run's ``version`` goes up by one, so the
+    cache never takes an older copy over a newer one."""
+    row = db.execute(f"UPDATE runs SET version = version + 1 WHERE id = %s RETURNING {_COPY_COLUMNS}", (run_id,))
+    return enqueue(db, RUN_CACHE, run_copy_of(row.fetchone()))
+
+
+def run_copy(db: psycopg.Connection, run_id: str) -> dict[str, Any] | None:
+    """The copy the cache should hold of the run, as it is stored now (for the reconciler); None: no such run."""
+    row = db.execute(f"SELECT {_COPY_COLUMNS} FROM runs WHERE id = %s", (run_id,)).fetchone()
+    return run_copy_of(row) if row else None
+
+
+def run_copy_of(row: dict[str, Any]) -> dict[str, Any]:
+    """A run's row as its cached copy: `keys.RUN_FIELDS`, ``run_id`` and ``version``; times in UTC ISO 8601."""
+    return {
+        "run_id": str(row["id"]),
+        "status": row["status"],
+        "step_count": row["step_count"],
+        "result_digest": result_digest(row["result"]),
+        "result": row["result"],
+        "finished_at": _utc_iso(row["finished_at"]),
+        "version": row["version"],
+    }
+
+
+def _utc_iso(moment: datetime.datetime | None) -> str | None:
+    return moment.astimezone(datetime.timezone.utc).isoformat() if moment else None
+
+
+def recent_run_summaries(db: psycopg.Connection, recent_s: float) -> dict[str, dict[str, Any]]:
+    """What the cache should hold of every unfinished run and of runs changed in the last `recent_s` seconds, by run
+    id; the result only as its digest (computed by PostgreSQL), so the reconciler does not read every result."""
+    rows = db.execute(
+        "SELECT id, status, finished_at, (SELECT count(*) FROM steps s WHERE s.run_id = runs.id) AS step_count, "
+        "encode(sha256(convert_to(result, 'UTF8')), 'hex') AS result_digest FROM runs "
+        "WHERE finished_at IS NULL OR updated_at > now() - make_interval(secs => %s)",
+        (recent_s,),
+    ).fetchall()
+    return {
+        str(row["id"]): {
+            "status": row["status"],
+            "step_count": row["step_count"],
+            "result_digest": row["result_digest"],
+            "finished_at": _utc_iso(row["finished_at"]),
+        }
+        for row in rows
+    }
 
 
 def get_run(db: psycopg.Connection, run_id: str, *, lock: bool = False) -> dict[str, Any] | None:
@@ -302,7 +359,8 @@ def mark_published(db: psycopg.Connection, ids: list[int]) -> None:
 
 
 def expire_deadlines(db: psycopg.Connection) -> list[dict[str, Any]]:
-    """Fails every unfinished run past its deadline (100 at a time), naming the deadline and where the run was."""
+    """Fails every unfinished run past its deadline (100 at a time), naming the deadline and where the run was;
+    each row returned carries the outbox row of its cached copy under ``cache``."""
     return _fail_late_runs(db, "ORDER BY deadline_at LIMIT 100")
 
 
@@ -320,16 +378,8 @@ def _fail_late_runs(db: psycopg.Connection, narrowing: str, params: tuple[Any, .
     for run in late:
         reason = f"the run's deadline of {float(run['deadline_s']):g} s passed while it was {run['status']}"
         finish_run(db, run["id"], RunStatus.FAILED, error=reason)
+        run["cache"] = cache_run(db, str(run["id"]))
     return late
-
-
-def statuses(db: psycopg.Connection, recent_s: float) -> dict[str, str]:
-    """Status of every unfinished run and of runs that changed in the last `recent_s` seconds."""
-    rows = db.execute(
-        "SELECT id, status FROM runs WHERE finished_at IS NULL OR updated_at > now() - make_interval(secs => %s)",
-        (recent_s,),
-    ).fetchall()
-    return {str(row["id"]): row["status"] for row in rows}
 
 
 def outstanding_work(db: psycopg.Connection) -> list[tuple[str, dict[str, Any]]]:

@@ -22,6 +22,7 @@ from libraries.agent_system.contract import (
     AgentSystemAdapter,
     Capability,
     NotSupported,
+    RunCopy,
     RunView,
     StepView,
     SystemConfig,
@@ -126,6 +127,14 @@ class LangGraphAdapter(AgentSystemAdapter):
             sum(row["output_tokens"] for row in calls.values()),
             sum(row["cost_usd"] for row in calls.values()),
         )
+
+    def stored_run(self, run_id: str) -> RunCopy | None:
+        """The run as ``lg_runs`` and the checkpoints hold it (the rows `run` reads: this system keeps no cache and
+        no finish time); None: no such run."""
+        try:
+            return RunCopy.of(self.run(run_id))
+        except LangGraphError:
+            return None
 
     def health(self) -> dict[str, Any]:
         started = time.monotonic()

@@ -9,10 +9,12 @@ a reason naming it, never passed.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import subprocess
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +43,10 @@ class Capability:
     """A worker can be started to SIGKILL itself at a named point of a step (`start_worker(failpoint=...)`)."""
     SCRIPTED_PLAN = "scripted_plan"
     """The planner's LLM answer can be written for a test (`plan_answer`), so a run gets the steps it needs."""
+    CORRUPT_CACHE = "corrupt_cache"
+    """A test may overwrite fields of a run's cached copy and delete it (`corrupt_cached_run`, `delete_cached_run`)."""
+    CORRUPT_STORE = "corrupt_store"
+    """A test may overwrite a run's result in the source of truth (`corrupt_stored_result`)."""
 
 
 @dataclass(frozen=True)
@@ -110,10 +116,42 @@ class RunView:
     input_tokens: int = 0
     output_tokens: int = 0
     cost_usd: float = 0.0
+    finished_at: datetime | None = None
+    """When the run ended, where the system's answer says so."""
 
     @property
     def finished(self) -> bool:
         return self.status in TERMINAL
+
+
+COPY_FIELDS = ("status", "step_count", "result_digest", "result", "finished_at")
+"""The fields of a `RunCopy`, in the order they are compared and shown."""
+
+
+@dataclass(frozen=True)
+class RunCopy:
+    """One service's copy of a run: the source of truth (`stored_run`), a cache (`cached_run`) or the system's
+    answer (`AgentSystemAdapter.run`). ``shows`` names the fields this copy carries; the others are not compared."""
+
+    status: str | None = None
+    step_count: int | None = None
+    result_digest: str | None = None
+    """The hex SHA-256 of the result text (UTF-8): `result_digest`."""
+    result: str | None = None
+    finished_at: datetime | None = None
+    shows: tuple[str, ...] = COPY_FIELDS
+
+    @classmethod
+    def of(cls, view: RunView) -> RunCopy:
+        """The copy a system's answer gives; its finish time only when the answer has one or the run is unfinished."""
+        shown = COPY_FIELDS if view.finished_at is not None or not view.finished else COPY_FIELDS[:-1]
+        digest = result_digest(view.result)
+        return cls(view.status, len(view.steps), digest, view.result, view.finished_at, shown)
+
+
+def result_digest(result: str | None) -> str | None:
+    """The hex SHA-256 of a result's text (UTF-8); None without a result."""
+    return None if result is None else hashlib.sha256(result.encode()).hexdigest()
 
 
 def stop_processes(processes: list[subprocess.Popen], timeout_s: float = 15.0) -> None:
@@ -239,3 +277,23 @@ class AgentSystemAdapter(ABC):
     def connection_scope(self) -> ConnectionScope:
         """How to count the system's own PostgreSQL connections, and the limit of its pools."""
         raise NotSupported(f"{self.name} does not say how to count its PostgreSQL connections")
+
+    def stored_run(self, run_id: str) -> RunCopy | None:
+        """The run as its source of truth holds it (read there, not through the system); None: no such run."""
+        raise NotSupported(f"{self.name} cannot read its source of truth (capability '{Capability.CACHED_STATE}')")
+
+    def cached_run(self, run_id: str) -> RunCopy | None:
+        """The run as the cache holds it; None: the cache has no copy of it."""
+        raise NotSupported(f"{self.name} keeps no cached copy of runs (capability '{Capability.CACHED_STATE}')")
+
+    def corrupt_cached_run(self, run_id: str, **fields: Any) -> None:
+        """Overwrites fields of the run's cached copy (``status``, ``result``, ...) behind the system's back."""
+        raise NotSupported(f"{self.name} cannot corrupt its cache (capability '{Capability.CORRUPT_CACHE}')")
+
+    def delete_cached_run(self, run_id: str) -> bool:
+        """Deletes the run's cached copy behind the system's back; True when there was one."""
+        raise NotSupported(f"{self.name} cannot corrupt its cache (capability '{Capability.CORRUPT_CACHE}')")
+
+    def corrupt_stored_result(self, run_id: str, result: str) -> None:
+        """Overwrites the run's result in the source of truth behind the system's back."""
+        raise NotSupported(f"{self.name} cannot corrupt its store (capability '{Capability.CORRUPT_STORE}')")

@@ -6,6 +6,7 @@ from robotlibcore import DynamicCore
 
 from .contract import AgentSystemAdapter
 from .keywords.checks import CheckKeywords
+from .keywords.copies import CopyKeywords
 from .keywords.lifecycle import LifecycleKeywords
 from .keywords.runs import RunKeywords
 
@@ -35,6 +36,14 @@ class AgentSystemLibrary(DynamicCore):
     stops every process in the suite teardown. An adapter lists what it can do; a keyword that needs a missing
     capability (killing workers, a cache to compare) *skips* the test with a reason naming it.
 
+    = Copies of a run =
+
+    A system keeps a run in more than one place: its source of truth (PostgreSQL), a cache (Redis) and what its
+    API answers. `Get Stored Agent Run`, `Get Cached Agent Run` and `Get Reported Agent Run` read each copy;
+    `Agent Run Should Agree Across Services Now` compares them once and `Agent Run State Should Agree Across
+    Services` until they agree, logging each disagreement it saw. The cache follows the source of truth: a wrong
+    value there is copied, not caught; an answer kept earlier catches it.
+
     = Scripting the system's LLM =
 
     Against the emulator each run's model carries the current test's scope, so the LLM library's emulator
@@ -58,4 +67,5 @@ class AgentSystemLibrary(DynamicCore):
         self.models: dict[str, tuple[str, str]] = {}
         self.secrets: list[str] = []
         """The real API keys the system was given: masked wherever a run's text is logged."""
-        DynamicCore.__init__(self, [LifecycleKeywords(self), RunKeywords(self), CheckKeywords(self)])
+        components = [LifecycleKeywords(self), RunKeywords(self), CheckKeywords(self), CopyKeywords(self)]
+        DynamicCore.__init__(self, components)

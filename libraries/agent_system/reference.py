@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ import psycopg
 import redis
 from psycopg.rows import dict_row
 
-from orchestrator.keys import STATUS_FIELD, Keys
+from orchestrator.keys import RUN_FIELDS, STATUS_FIELD, Keys
 from orchestrator.settings import DEFECTS_VARIABLE, POOL_SIZES
 from orchestrator.states import StepStatus
 
@@ -30,10 +31,12 @@ from .contract import (
     Capability,
     ConnectionScope,
     NotSupported,
+    RunCopy,
     RunView,
     StepView,
     SystemConfig,
     SystemProcess,
+    result_digest,
     stop_processes,
     wait_until_ready,
 )
@@ -61,6 +64,8 @@ class ReferenceAdapter(AgentSystemAdapter):
             Capability.PROVIDERS,
             Capability.SCRIPTED_PLAN,
             Capability.FAILPOINTS,
+            Capability.CORRUPT_CACHE,
+            Capability.CORRUPT_STORE,
         }
     )
 
@@ -149,6 +154,7 @@ class ReferenceAdapter(AgentSystemAdapter):
             view["input_tokens"],
             view["output_tokens"],
             view["cost_usd"],
+            _moment(view["finished_at"]),
         )
 
     def plan_answer(self, steps: list[tuple[str, str, str]]) -> str:
@@ -229,6 +235,47 @@ class ReferenceAdapter(AgentSystemAdapter):
     def stored_statuses(self) -> dict[str, str]:
         return {str(row["id"]): row["status"] for row in self._db.execute("SELECT id, status FROM runs")}
 
+    def stored_run(self, run_id: str) -> RunCopy | None:
+        """The ``runs`` row in PostgreSQL and its number of steps."""
+        row = self._db.execute(
+            "SELECT status, result, finished_at, (SELECT count(*) FROM steps s WHERE s.run_id = runs.id) AS step_count "
+            "FROM runs WHERE id = %s",
+            (run_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        digest = result_digest(row["result"])
+        return RunCopy(row["status"], row["step_count"], digest, row["result"], row["finished_at"])
+
+    def cached_run(self, run_id: str) -> RunCopy | None:
+        """The run's hash in Redis (``orchestrator.keys.Keys.run``)."""
+        cached = self._redis.hgetall(self._keys.run(run_id))
+        if not cached:
+            return None
+        steps = cached.get("step_count")
+        return RunCopy(
+            cached.get("status"),
+            int(steps) if steps and steps.isdigit() else steps,
+            cached.get("result_digest"),
+            cached.get("result"),
+            _moment(cached.get("finished_at")),
+        )
+
+    def corrupt_cached_run(self, run_id: str, **fields: Any) -> None:
+        unknown = sorted(set(fields) - set(RUN_FIELDS))
+        if unknown:
+            raise AgentSystemError(f"A cached run has the fields {', '.join(RUN_FIELDS)}, not {', '.join(unknown)}.")
+        self._redis.hset(self._keys.run(run_id), mapping={name: str(value) for name, value in fields.items()})
+
+    def delete_cached_run(self, run_id: str) -> bool:
+        return bool(self._redis.delete(self._keys.run(run_id)))
+
+    def corrupt_stored_result(self, run_id: str, result: str) -> None:
+        """An UPDATE of ``runs.result`` alone: the run's version stays, as if the row had been edited by hand."""
+        updated = self._db.execute("UPDATE runs SET result = %s WHERE id = %s RETURNING id", (result, run_id))
+        if updated.fetchone() is None:
+            raise AgentSystemError(f"There is no run {run_id} to corrupt.")
+
     # -- plumbing ---------------------------------------------------------------------------------
 
     def _spawn(self, arguments: list[str], extra_env: dict[str, str] | None = None) -> subprocess.Popen:
@@ -281,3 +328,13 @@ class ReferenceAdapter(AgentSystemAdapter):
         for process in self._extra:
             if process.pid == pid:
                 process.wait(timeout=STOP_TIMEOUT_S)
+
+
+def _moment(text: str | None) -> datetime | Any:
+    """An ISO 8601 time as a datetime; anything else (a corrupted cache field) as it is."""
+    if not text:
+        return None
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return text

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx2
 import pytest
 
-from libraries.agent_system.contract import Capability, NotSupported
+from libraries.agent_system.contract import Capability, NotSupported, result_digest
 from tests.orchestrator.harness import System, wait_for
 
 pytest.importorskip("langgraph.checkpoint.postgres", reason="pip install -r examples/langgraph/requirements.txt")
@@ -37,6 +37,10 @@ def test_a_goal_becomes_research_then_an_answer_each_step_applied_once(start_lan
     prompts = _prompts(system)
     assert len(prompts) == 2, "each call should carry the run's model name, scope included"
     assert "the answer is six times seven" in prompts[-1], "the research did not reach the writer"
+    stored = system.adapter.stored_run(run.id)
+    assert (stored.status, stored.step_count, stored.result) == ("succeeded", 2, "The answer is 42.")
+    assert stored.result_digest == result_digest("The answer is 42.")
+    assert "finished_at" not in stored.shows, "the system keeps no finish time"
 
 
 def test_a_model_error_fails_the_run_naming_the_node_and_the_status(start_langgraph) -> None:
@@ -120,6 +124,11 @@ def test_it_declares_only_what_it_supports(start_langgraph) -> None:
         system.submit(deadline_s=5)
     with pytest.raises(NotSupported, match=Capability.CACHED_STATE):
         system.adapter.cached_status("any")
+    with pytest.raises(NotSupported, match=Capability.CACHED_STATE):
+        system.adapter.cached_run("any")
+    with pytest.raises(NotSupported, match=Capability.CORRUPT_CACHE):
+        system.adapter.corrupt_cached_run("any", status="running")
+    assert system.adapter.stored_run("00000000-0000-0000-0000-000000000000") is None
     assert system.adapter.health()["status"] == "ok"
     assert [worker["name"] for worker in system.adapter.workers()] == ["lg-worker-1"]
 

@@ -1,43 +1,70 @@
-"""The orchestrator's Redis side on the run's real Redis: the keys it writes, cache repairs that keep newer statuses."""
+"""The orchestrator's Redis side on the run's real Redis: the keys it writes, cached run copies that never go back."""
 
 from __future__ import annotations
 
-from orchestrator.keys import STATUS_FIELD, Keys
+from orchestrator.keys import RUN_CACHE, STATUS_FIELD, Keys, result_digest
 from orchestrator.queues import Queues
 from orchestrator.settings import load
 from orchestrator.states import RunStatus
+from orchestrator.store import Message
 
 
-def _queues(services, namespace) -> Queues:
+def _queues(services, namespace, **settings: str) -> Queues:
     return Queues(
         load(
             {
                 "ORCH_DATABASE_URL": services.database_url,
                 "ORCH_REDIS_URL": services.redis_url,
                 "ORCH_KEY_PREFIX": namespace.key_prefix,
+                **settings,
             }
         )
     )
 
 
-def test_a_repair_writes_the_stored_status_over_a_stale_one(services, namespace) -> None:
+def _copy(version: int, status: str = "running", result: str | None = None) -> dict:
+    return {
+        "run_id": "run-1",
+        "status": status,
+        "step_count": 2,
+        "result_digest": result_digest(result),
+        "result": result,
+        "finished_at": None,
+        "version": version,
+    }
+
+
+def test_a_run_copy_replaces_an_older_one_whole_and_lives_for_the_ttl(services, namespace) -> None:
+    queues = _queues(services, namespace, ORCH_RUN_CACHE_TTL="60")
+    queues.write_run_copy(_copy(1, "aggregating", result="draft"))
+
+    assert queues.write_run_copy(_copy(2, "succeeded")) is True
+    cached = queues.cached_runs(["run-1"])["run-1"]
+    assert {name: cached.get(name) for name in ("status", "step_count", "result", "version")} == {
+        "status": "succeeded",
+        "step_count": "2",
+        "result": None,
+        "version": "2",
+    }
+    assert 0 < queues.redis.pttl(Keys(namespace.key_prefix).run("run-1")) <= 60_000
+
+
+def test_an_older_run_copy_never_overwrites_a_newer_one(services, namespace) -> None:
     queues = _queues(services, namespace)
-    queues.cache_status("run-1", "running")
+    queues.write_run_copy(_copy(3, "succeeded", result="final"))
 
-    assert queues.repair_status("run-1", lambda: "succeeded") is True
-    assert queues.cached_statuses(["run-1"]) == {"run-1": "succeeded"}
+    assert queues.write_run_copy(_copy(2, "aggregating")) is False
+    assert queues.cached_runs(["run-1"])["run-1"]["status"] == "succeeded"
 
 
-def test_a_repair_leaves_a_status_an_agent_cached_meanwhile(services, namespace) -> None:
+def test_a_run_copy_published_as_an_outbox_row_is_written_to_the_cache(services, namespace) -> None:
     queues = _queues(services, namespace)
-    queues.cache_status("run-1", "running")
 
-    def stored_status_while_an_agent_caches_a_newer_one() -> str:
-        queues.cache_status("run-1", "succeeded")  # an agent commits and caches between the two reads
-        return "aggregating"
+    queues.publish([Message(7, RUN_CACHE, _copy(1, "succeeded", result="answer"))])
 
-    assert queues.repair_status("run-1", stored_status_while_an_agent_caches_a_newer_one) is False
-    assert queues.cached_statuses(["run-1"]) == {"run-1": "succeeded"}
+    cached = queues.cached_runs(["run-1"])["run-1"]
+    assert (cached["result"], cached["result_digest"]) == ("answer", result_digest("answer"))
+    assert not queues.redis.exists(queues.keys.stream(RUN_CACHE))
 
 
 def test_the_cache_and_heartbeats_live_at_the_keys_the_layout_names(services, namespace) -> None:

@@ -69,30 +69,6 @@ class CheckKeywords(AgentSystemComponent):
             raise AssertionError(f"{len(lost)} run(s) lost or unfinished: {'; '.join(lost[:10])}")
         logger.info(f"All {len(views)} runs are stored and finished.")
 
-    @keyword("Agent Run State Should Agree Across Services")
-    @with_assertion_polling
-    def agent_run_state_should_agree_across_services(
-        self, *runs: str | list[str], retry_timeout: timedelta = timedelta(seconds=5)
-    ) -> None:
-        """The cached state (Redis) shows the same status as the source of truth (PostgreSQL) for every run.
-
-        Without run ids, every run of the system is compared. ``retry_timeout`` is how long the keyword keeps
-        polling until its assertion holds: a cache may lag.
-
-        Example:
-        | `Agent Run State Should Agree Across Services`
-        | `Agent Run State Should Agree Across Services`    ${run}    retry_timeout=10 s
-        """
-        adapter = self.require(Capability.CACHED_STATE, "compare its stores")
-        wanted = _flatten(runs)
-        stored = {run_id: self.run_view(run_id).status for run_id in wanted} if wanted else adapter.stored_statuses()
-        differ = {run_id: (status, adapter.cached_status(run_id)) for run_id, status in stored.items()}
-        differ = {run_id: pair for run_id, pair in differ.items() if pair[0] != pair[1]}
-        if differ:
-            shown = "; ".join(f"{r}: stored {s}, cached {c}" for r, (s, c) in list(differ.items())[:10])
-            raise AssertionError(f"{len(differ)} of {len(stored)} run(s) disagree: {shown}")
-        logger.info(f"Stored and cached state agree on {len(stored)} run(s).")
-
     @keyword("Delete Agent System Cache")
     def delete_agent_system_cache(self) -> int:
         """Deletes everything the system keeps in its cache server (Redis), as a restart that lost its data.
