@@ -249,6 +249,13 @@ class AgentSystemAdapter(ABC):
         """SIGKILLs one worker (``name``, or any busy one, else any) and returns its name."""
         raise NotSupported(f"{self.name} has no worker processes to kill (capability '{Capability.KILL_WORKER}')")
 
+    def work_of(self, worker: str) -> list[tuple[str, int]]:
+        """The (run id, step number) pairs ``worker`` was working on: right after `kill_worker`, what it interrupted.
+
+        Optional: the kill is logged without them when an adapter does not say.
+        """
+        raise NotSupported(f"{self.name} does not say what a worker was working on")
+
     def start_worker(self, **options: Any) -> str:
         raise NotSupported(f"{self.name} cannot start workers (capability '{Capability.KILL_WORKER}')")
 

@@ -191,6 +191,13 @@ class ReferenceAdapter(AgentSystemAdapter):
         self._redis.delete(self._keys.heartbeat(victim["name"]))
         return victim["name"]
 
+    def work_of(self, worker: str) -> list[tuple[str, int]]:
+        rows = self._db.execute(
+            "SELECT run_id, step_no FROM steps WHERE status = %s AND worker = %s ORDER BY run_id, step_no",
+            (StepStatus.RUNNING.value, worker),
+        )
+        return [(str(row["run_id"]), row["step_no"]) for row in rows]
+
     def start_worker(self, *, failpoint: str | None = None, **_options: Any) -> str:
         """A new agent process, forked by the running system's warm parent (milliseconds, no Python start-up);
         ``failpoint`` (``before_llm``, ``after_llm``, ``after_commit``) makes it SIGKILL itself at that point of its

@@ -38,6 +38,6 @@ Kill 20    20
 Run Survives A Worker Killed Mid-Step
     [Documentation]    The ``${number}``th run: a worker dies inside a step and a replacement starts.
     [Arguments]    ${number}
-    ${run}    Submit Agent Run And Kill Its Worker Mid-Step
+    ${run}    Submit Agent Run And Replace Its Worker Mid-Step
     Run Should Succeed    ${run}
     No Agent Run Should Be Lost    ${run}

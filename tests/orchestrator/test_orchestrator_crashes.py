@@ -21,3 +21,15 @@ def test_a_step_committed_before_the_crash_is_not_worked_on_again(start_system) 
 
     assert run.status == "succeeded", run.error
     assert run.steps[0].deliveries == 1, "the redelivered message of a committed step started its work again"
+
+
+def test_a_killed_worker_is_reported_with_the_step_it_was_working_on(start_system) -> None:
+    system: System = start_system(workers=1, visibility_timeout_s=30)
+    system.emulator.plan("openai", "Slow step")
+    system.emulator.script("openai", {"type": "delay", "seconds": 10}, stream=True)
+    run_id = system.submit()
+    wait_for(lambda: system.adapter.work_of(system.adapter.workers()[0]["name"]), 30, "a step to be running")
+
+    killed = system.adapter.kill_worker()
+
+    assert system.adapter.work_of(killed) == [(run_id, 1)]

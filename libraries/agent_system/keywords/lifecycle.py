@@ -18,7 +18,7 @@ from libraries.services import runtime
 from libraries.services.settings import setting
 
 from ..base import AgentSystemComponent, skip_unsupported
-from ..contract import Capability, SystemConfig
+from ..contract import Capability, NotSupported, SystemConfig
 from ..selection import SETTING, load_adapter
 
 DEFECTS_SETTING = "ORCHESTRATOR_DEFECTS"
@@ -118,14 +118,20 @@ class LifecycleKeywords(AgentSystemComponent):
     def kill_agent_worker(self, name: str | None = None) -> str:
         """SIGKILLs a worker process: ``name``, else one that is working on a step, else any. Returns its name.
 
-        Skipped when the adapter cannot kill workers.
+        The log names the worker and the steps it was working on (run id and step number) when the adapter says
+        (``work_of``). Starts no other worker. Skipped when the adapter cannot kill workers.
 
         Example:
         | ${worker} =    `Kill Agent Worker`
         """
         adapter = self.require(Capability.KILL_WORKER, "kill a worker")
         killed = adapter.kill_worker(name)
-        logger.info(f"Killed worker {killed} with SIGKILL.")
+        try:
+            work = adapter.work_of(killed)
+            interrupted = ", ".join(f"run {run_id} step {step}" for run_id, step in work) or "no step"
+        except NotSupported:
+            interrupted = "steps not reported by the adapter"
+        logger.info(f"Killed worker {killed} with SIGKILL; it was working on: {interrupted}.")
         return killed
 
     @keyword("Start Agent Worker")
