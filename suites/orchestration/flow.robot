@@ -28,6 +28,14 @@ Anthropic Goal Becomes Plan, Steps And Final Answer
     Run Should Succeed    ${run}
     Get Agent Run Step Count    ${run}    ==    2
 
+Final Answer Is The Run's Result
+    [Documentation]    The aggregation step's answer, scripted after the plan, is what the run returns.
+    Agent Plan Will Be    Gather the facts
+    Agent Final Answer Will Be    The outage was caused by DNS.
+    ${run}    Submit Agent Run    Report on the incident
+    Run Should Succeed    ${run}
+    Get Agent Run Result    ${run}    ==    The outage was caused by DNS.
+
 Run Records Its Tokens And Cost
     [Documentation]    Every LLM call of a run is counted in tokens and priced.
     ${run}    Submit Agent Run    Summarise the meeting notes

@@ -78,6 +78,26 @@ class RunKeywords(AgentSystemComponent):
         self.require(Capability.SCRIPTED_PLAN, "take a scripted planner answer")
         BuiltIn().run_keyword("LLM Will Answer", answer, f"alias={provider}")
 
+    @keyword("Agent Final Answer Will Be")
+    def agent_final_answer_will_be(self, answer: str, *, provider: str = "openai") -> None:
+        """The aggregation step of the next run of this test gets ``answer`` from the LLM: the run's final result.
+
+        Scripted answers are used in the order they were scripted, each by the next call it matches. A run of the
+        reference system calls the LLM without streaming twice, first to plan and last to aggregate, and streams
+        each step's answer in between. So script the plan first (`Agent Plan Will Be`), then the final answer:
+        this keyword scripts the next non-streamed call after those scripted before it, and the plan would take it
+        if no plan was scripted first. Skipped when the system has no planner whose answer can be scripted.
+
+        Example:
+        | `Agent Plan Will Be`    Gather the facts
+        | `Agent Final Answer Will Be`    The outage was caused by DNS.
+        | ${run} =    `Submit Agent Run`    Report on the incident
+        | `Wait Until Agent Run Finishes`    ${run}
+        | `Get Agent Run Result`    ${run}    ==    The outage was caused by DNS.
+        """
+        self.require(Capability.SCRIPTED_PLAN, "take a scripted final answer")
+        BuiltIn().run_keyword("LLM Will Answer", answer, "streaming=${False}", f"alias={provider}")
+
     @keyword("Submit Agent Runs Concurrently")
     def submit_agent_runs_concurrently(self, count: int, goal: str = "Goal", provider: str = "openai") -> list[str]:
         """Submits ``count`` runs at the same time (up to 16 at once) and returns their ids in order.
