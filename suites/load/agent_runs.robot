@@ -42,7 +42,7 @@ Agent Runs Keep Their Baseline
 Memory And Connections Stay Flat Under Load
     [Documentation]    40 runs, 4 in flight: the system's memory levels off and its connections stay within its pools.
     [Timeout]    90 s
-    ${result}    Run Agent Load    runs=${RUNS}    concurrency=${IN_FLIGHT}
+    ${result}    Run Agent Load    runs=${RUNS}    concurrency=${IN_FLIGHT}    sample_interval=50 ms
     Memory And Connections Should Hold Under Load    ${result}
 
 Leaks Seeded On Purpose Are Caught
