@@ -111,12 +111,25 @@ class ResourceSeries:
         end = statistics.median(values[-SMOOTHING:])
         return Growth(end - start, centre - start, end - centre)
 
+    def peak_by_process(self) -> dict[str, tuple[float, float]]:
+        """Each process's peak (RSS, PSS) in MiB over the load, by ``<role> <name> (pid)``, largest RSS first."""
+        peaks: dict[str, tuple[float, float]] = {}
+        for sample in self.samples:
+            for process in sample.processes:
+                label = f"{process.role} {process.name} ({process.pid})"
+                rss, pss = peaks.get(label, (0.0, 0.0))
+                peaks[label] = (max(rss, process.rss_mib), max(pss, process.pss_mib))
+        return dict(sorted(peaks.items(), key=lambda item: -item[1][0]))
+
     def figures(self) -> dict[str, Any]:
         """The figures of a summary row: peaks, growth and the connection limits."""
         growth = self.growth()
         return {
             "peak_pss_mib": round(self.peak_pss_mib, 1),
             "peak_rss_mib": round(self.peak_rss_mib, 1),
+            "peak_rss_mib_by_process": ", ".join(
+                f"{label} {rss:.1f}" for label, (rss, _) in self.peak_by_process().items()
+            ),
             "memory_growth_mib": round(growth.total_mib, 1),
             "peak_connections": self.peak_connections,
             **({"pool_limit": self.pool_limit} if self.pool_limit is not None else {}),

@@ -128,6 +128,13 @@ def _resource_rows(resources: ResourceSeries | None) -> list[tuple[str, str]]:
             f"peak {resources.peak_pss_mib:.1f} MiB PSS in all, largest process RSS {resources.peak_rss_mib:.1f} MiB",
         ),
         (
+            "Peak memory per process",
+            ", ".join(
+                f"{label} {rss:.1f} MiB RSS / {pss:.1f} MiB PSS"
+                for label, (rss, pss) in resources.peak_by_process().items()
+            ),
+        ),
+        (
             "Memory growth",
             f"{growth.total_mib:+.1f} MiB (first half {growth.first_half_mib:+.1f}, second half "
             f"{growth.second_half_mib:+.1f}) over {len(resources.samples)} samples",

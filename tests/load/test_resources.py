@@ -105,6 +105,7 @@ def test_the_summary_figures_carry_peaks_growth_and_connections() -> None:
     assert figures == {
         "peak_pss_mib": 110.0,
         "peak_rss_mib": 165.0,
+        "peak_rss_mib_by_process": "agent agent 1 (1) 165.0",
         "memory_growth_mib": 6.0,
         "peak_connections": 5,
         "pool_limit": 8,
