@@ -1,4 +1,4 @@
-"""Process plumbing: dying with the parent, masking URLs in messages."""
+"""Process plumbing: dying with the parent, whether a process lives, masking URLs in messages."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import ctypes
 import os
 import signal
 import sys
+from pathlib import Path
 from urllib.parse import urlsplit
 
 _PR_SET_PDEATHSIG = 1
@@ -22,6 +23,23 @@ def die_with_parent(expected_parent: int | None = None) -> None:
     ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # the parent ended before the signal was armed
         os._exit(1)
+
+
+def pid_alive(pid: int) -> bool:
+    """The process exists and is not a zombie (an ended child nobody has reaped yet)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        pass
+    if Path("/proc/self/stat").exists():  # procfs answers for every live process: this one has ended
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def mask_url(url: str) -> str:

@@ -20,6 +20,7 @@ from pathlib import Path
 from types import FrameType
 
 from .llm import prebuild_clients
+from .processes import pid_alive
 from .settings import Settings
 from .warm import WarmParent, preload
 
@@ -82,18 +83,8 @@ def _remove_scratch_of_dead_systems() -> None:
     """A system killed with SIGKILL leaves its scratch directory (the control socket) behind: remove those."""
     for scratch in Path(tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*-*"):
         owner = scratch.name.removeprefix(SCRATCH_PREFIX).split("-", 1)[0]
-        if owner.isdigit() and not _alive(int(owner)) and scratch.stat().st_uid == os.geteuid():
+        if owner.isdigit() and not pid_alive(int(owner)) and scratch.stat().st_uid == os.geteuid():
             shutil.rmtree(scratch, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _all_roles() -> tuple[str, ...]:

@@ -182,7 +182,7 @@ class WarmParent:
             try:
                 if _peer_uid(connection) != os.getuid():
                     raise PermissionError("the control socket answers its owner only")
-                answer = self._answer(json.loads(_read_line(connection)))
+                answer = self._answer(json.loads(read_line(connection)))
             except Exception as error:  # one bad request must not end the system
                 answer = {"error": f"{type(error).__name__}: {error}"}
             with contextlib.suppress(OSError):
@@ -232,13 +232,14 @@ def _peer_uid(connection: socket.socket) -> int:
     return struct.unpack("3i", credentials)[1]
 
 
-def _read_line(connection: socket.socket) -> bytes:
+def read_line(connection: socket.socket, limit: int = MAX_REQUEST_BYTES) -> bytes:
+    """One newline-terminated message of the control socket (or what came before the peer closed)."""
     data = b""
     while not data.endswith(b"\n"):
         chunk = connection.recv(4096)
         if not chunk:
             break
         data += chunk
-        if len(data) > MAX_REQUEST_BYTES:
-            raise ValueError("the request is too long")
+        if len(data) > limit:
+            raise ValueError("the message is too long")
     return data

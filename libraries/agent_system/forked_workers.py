@@ -14,10 +14,11 @@ import os
 import signal
 import socket
 import subprocess
-from pathlib import Path
 from typing import Any
 
 from libraries.common import WaitTimeout, wait_until
+from orchestrator.processes import pid_alive
+from orchestrator.warm import read_line
 
 from .errors import AgentSystemError
 
@@ -35,12 +36,7 @@ class ControlChannel:
             connection.settimeout(CONTROL_TIMEOUT_S)
             connection.connect(self.path)
             connection.sendall(json.dumps(request).encode() + b"\n")
-            data = b""
-            while not data.endswith(b"\n"):
-                chunk = connection.recv(4096)
-                if not chunk:
-                    break
-                data += chunk
+            data = read_line(connection)
         answer = json.loads(data or b"{}")
         if "error" in answer or not answer:
             raise AgentSystemError(f"The orchestrator refused {request.get('op')}: {answer.get('error', 'no answer')}")
@@ -66,7 +62,7 @@ class ForkedWorker:
                 status = self.control.request(op="status", pid=self.pid)
                 self.returncode = status["returncode"]
             except (OSError, AgentSystemError):  # the system has ended: its children died with it
-                if not is_alive(self.pid):
+                if not pid_alive(self.pid):
                     self.returncode = -signal.SIGKILL
         return self.returncode
 
@@ -87,11 +83,3 @@ class ForkedWorker:
 
     def kill(self) -> None:
         self.send_signal(signal.SIGKILL)
-
-
-def is_alive(pid: int) -> bool:
-    """The process exists and is not a zombie."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except (OSError, IndexError):
-        return False

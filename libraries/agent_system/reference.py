@@ -23,6 +23,7 @@ import redis
 from psycopg.rows import dict_row
 
 from orchestrator.keys import RUN_FIELDS, STATUS_FIELD, Keys
+from orchestrator.processes import pid_alive
 from orchestrator.settings import DEFECTS_VARIABLE, POOL_SIZES
 from orchestrator.states import StepStatus
 
@@ -41,7 +42,7 @@ from .contract import (
     wait_until_ready,
 )
 from .errors import AgentSystemError
-from .forked_workers import ControlChannel, ForkedWorker, is_alive
+from .forked_workers import ControlChannel, ForkedWorker
 
 START_TIMEOUT_S = 60.0
 STOP_TIMEOUT_S = 15.0
@@ -216,7 +217,7 @@ class ReferenceAdapter(AgentSystemAdapter):
     def processes(self) -> list[SystemProcess]:
         """The warm parent, the API and every agent it forked (at start or later) that is still alive."""
         extra = [SystemProcess("agent", worker.name, worker.pid) for worker in self._extra]
-        return [process for process in (*self._started, *extra) if is_alive(process.pid)]
+        return [process for process in (*self._started, *extra) if pid_alive(process.pid)]
 
     def connection_scope(self) -> ConnectionScope:
         """Connections carry ``orchestrator-<schema>`` (``PGAPPNAME``); the API's pool and each agent's count."""
