@@ -5,11 +5,11 @@
 Starts the embedded PostgreSQL, Redis and llmock once. The baseline is one process doing, run after run, the same
 work as one run of the reference orchestrator: the same store functions and transactions (submit, plan, each step's
 start and result, the aggregate, the outbox rows marked published), the same stream writes (XADD of each message,
-its XACK + XDEL) and status-cache writes, and the same model calls through the same SDK clients (an unstreamed
-plan, one streamed call per step, an unstreamed aggregate). What it leaves out is the orchestration: the HTTP API,
-reading the streams, claiming, heartbeats, several processes. Then `orchestrator_throughput.measure` runs the
-system with 1, 2 and 4 agents under the same plan, and each runs/s is printed as a share of the baseline. The
-machine is shared, so run it more than once before believing a ratio.
+its XACK + XDEL), the same writes of the run's cached copy, and the same model calls through the same SDK clients
+(an unstreamed plan, one streamed call per step, an unstreamed aggregate). What it leaves out is the orchestration:
+the HTTP API, reading the streams, claiming, heartbeats, several processes. Then `orchestrator_throughput.measure`
+runs the system with 1, 2 and 4 agents under the same plan, and each runs/s is printed as a share of the baseline.
+The machine is shared, so run it more than once before believing a ratio.
 """
 
 from __future__ import annotations
@@ -41,8 +41,9 @@ def one_run(db: Store, queues: Queues, models: Models) -> None:
     """One run's commits, stream writes and model calls, in the order the system makes them."""
     with db.transaction() as tx:
         run, message = store.create_run(tx, "Summarise the plan", "openai", MODEL, 300.0)
-    run_id = str(run["id"])
-    _published(db, queues, run_id, RunStatus.PENDING, [message])
+        run_id = str(run["id"])
+        cached = store.cache_run(tx, run_id)
+    _published(db, queues, [message, cached])
     # planner
     _read_run(db, run_id)
     plan = _answer(db, run_id, "plan", lambda: models.structured("openai", MODEL, PLANNER_SYSTEM, "Goal", PLAN_SCHEMA))
@@ -52,7 +53,8 @@ def one_run(db: Store, queues: Queues, models: Models) -> None:
         store.add_steps(tx, run_id, steps)
         store.add_event(tx, run_id, "planned", f"{len(steps)} steps")
         messages = [store.enqueue(tx, STEP_STREAM, {"run_id": run_id, "step_no": n}) for n in range(1, len(steps) + 1)]
-    _published(db, queues, run_id, RunStatus.RUNNING, messages, done=message)
+        cached = store.cache_run(tx, run_id)
+    _published(db, queues, [*messages, cached], done=message)
     # workers
     for step_no, message in enumerate(messages, 1):
         with db.transaction() as tx:
@@ -67,8 +69,8 @@ def one_run(db: Store, queues: Queues, models: Models) -> None:
             store.get_run(tx, run_id, lock=True)
             store.apply_step_result(tx, run_id, step_no, text, "baseline")
             if store.steps_not_succeeded(tx, run_id) == 0 and store.transition(tx, run_id, RunStatus.AGGREGATING):
-                follow_up.append(store.enqueue(tx, AGGREGATE_STREAM, {"run_id": run_id}))
-        _published(db, queues, run_id, RunStatus.AGGREGATING if follow_up else None, follow_up, done=message)
+                follow_up += [store.enqueue(tx, AGGREGATE_STREAM, {"run_id": run_id}), store.cache_run(tx, run_id)]
+        _published(db, queues, follow_up, done=message)
     # aggregator
     _read_run(db, run_id)
     with db.transaction() as tx:
@@ -77,7 +79,8 @@ def one_run(db: Store, queues: Queues, models: Models) -> None:
     with db.transaction() as tx:
         store.transition(tx, run_id, RunStatus.SUCCEEDED, result=text)
         store.add_event(tx, run_id, RunStatus.SUCCEEDED.value)
-    _published(db, queues, run_id, RunStatus.SUCCEEDED, [], done=follow_up[0])
+        cached = store.cache_run(tx, run_id)
+    _published(db, queues, [cached], done=follow_up[0])
 
 
 def _read_run(db: Store, run_id: str) -> None:
@@ -94,14 +97,13 @@ def _answer(db: Store, run_id: str, purpose: str, call) -> str:
         return store.save_answer(tx, run_id, purpose, answer.text)
 
 
-def _published(db: Store, queues: Queues, run_id: str, status, messages, done=None) -> None:
-    """XADD of `messages`, outbox rows marked published, the status cached, and `done` acknowledged (XACK + XDEL)."""
+def _published(db: Store, queues: Queues, messages, done=None) -> None:
+    """XADD of `messages` (a run's cached copy written, as the system does), outbox rows marked published, and
+    `done` acknowledged (XACK + XDEL)."""
     queues.publish(messages)
     if messages:
         with db.transaction() as tx:
             store.mark_published(tx, [message.id for message in messages])
-    if status:
-        queues.cache_status(run_id, status)
     if done is not None:
         queues.ack(Delivery(done.stream, _entry_of(queues, done), {}, 1))
 

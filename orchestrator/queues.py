@@ -12,7 +12,7 @@ import redis
 from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
 
-from .keys import DEAD_LETTER_STREAM, GROUP, RUN_CACHE, RUN_FIELDS, STATUS_FIELD, WORK_STREAMS, Keys
+from .keys import DEAD_LETTER_STREAM, GROUP, RUN_CACHE, RUN_FIELDS, WORK_STREAMS, Keys
 from .settings import Settings
 from .store import Message
 
@@ -135,12 +135,6 @@ class Queues:
 
     def dead_letters(self) -> list[dict[str, Any]]:
         return [fields for _, fields in self.redis.xrange(self.keys.dead_letters)]
-
-    def cache_status(self, run_id: str, status: str) -> None:
-        """Caches a status alone, with no version (the system writes whole copies: `write_run_copy`)."""
-        key = self.keys.run(run_id)
-        self.redis.hset(key, mapping={STATUS_FIELD: str(status), "updated_at": f"{time.time():.3f}"})
-        self.redis.pexpire(key, self.run_cache_ttl_ms)
 
     def write_run_copy(self, copy: dict[str, Any]) -> bool:
         """Writes a run's copy (`store.run_copy`) unless the cache holds a newer version; True when it wrote."""

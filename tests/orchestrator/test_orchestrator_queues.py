@@ -5,7 +5,6 @@ from __future__ import annotations
 from orchestrator.keys import RUN_CACHE, STATUS_FIELD, Keys, result_digest
 from orchestrator.queues import Queues
 from orchestrator.settings import load
-from orchestrator.states import RunStatus
 from orchestrator.store import Message
 
 
@@ -71,7 +70,7 @@ def test_the_cache_and_heartbeats_live_at_the_keys_the_layout_names(services, na
     queues = _queues(services, namespace)
     keys = Keys(namespace.key_prefix)
 
-    queues.cache_status("run-1", RunStatus.SUCCEEDED)
+    queues.write_run_copy(_copy(1, "succeeded"))
     queues.heartbeat("agent-a", {"name": "agent-a"}, ttl_s=30)
 
     assert queues.redis.hget(keys.run_status("run-1"), STATUS_FIELD) == "succeeded"
