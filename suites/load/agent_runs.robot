@@ -1,11 +1,9 @@
 *** Settings ***
 Documentation     The system under test under load: hundreds of runs at once finish once each, runs keep the
-...               latency of their baseline, a system whose PostgreSQL is slowed down is caught by the
-...               regression check, and its memory and connections stay flat (a leak seeded on purpose is caught).
+...               latency of their baseline, and the system's memory and connections stay flat.
 ...
 ...               A run's latency is hundreds of milliseconds and moves with the machine's load: the committed
-...               baseline is checked with wide margins (p95 worse by more than 100 % and 1 s), the slowed system
-...               against a reference load run just before it (50 % and 300 ms), both on 40 samples at least.
+...               baseline is checked with wide margins (p95 worse by more than 100 % and 1 s) on 40 samples.
 
 Resource          keywords/load.resource
 Resource          keywords/faults.resource
@@ -21,7 +19,6 @@ Test Tags         load    orchestration
 ${RUNS}                 40
 ${IN_FLIGHT}            4
 &{COMMITTED_MARGINS}    relative_margin=100 %    absolute_margin=1 s    min_samples=40
-&{REFERENCE_MARGINS}    relative_margin=50 %    absolute_margin=300 ms    min_samples=40
 
 
 *** Test Cases ***
@@ -44,24 +41,3 @@ Memory And Connections Stay Flat Under Load
     [Timeout]    90 s
     ${result}    Run Agent Load    runs=${RUNS}    concurrency=${IN_FLIGHT}    sample_interval=50 ms
     Memory And Connections Should Hold Under Load    ${result}
-
-Leaks Seeded On Purpose Are Caught
-    [Documentation]    Each defect of the reference system's catalogue fails the check that watches for it.
-    [Tags]    defects
-    [Timeout]    150 s
-    [Setup]    Remove All Faults
-    [Template]    Seeded Defect Should Be Caught By
-    leak_memory_per_run    Memory Growth Should Level Off    memory grew by * MiB over * runs and did not level off *
-    hold_connection_per_step    Connections Should Stay Below Pool Limit    * of * connections in use: *
-    [Teardown]    Restart Agent Load System
-
-Slow PostgreSQL Is Caught As A Regression
-    [Documentation]    The same load, with 10 ms on every PostgreSQL answer of the system, fails the regression check
-    ...    against a reference load run without the fault just before.
-    [Tags]    faults
-    [Timeout]    150 s
-    ${reference}    Run Agent Load    runs=${RUNS}    concurrency=${IN_FLIGHT}
-    ${baseline}    Save Load Result As Baseline    ${reference}    agent_runs_at_rest
-    PostgreSQL Becomes Slow    10ms
-    ${result}    Run Agent Load    runs=${RUNS}    concurrency=${IN_FLIGHT}    time_bound=90 s
-    Load Should Have Regressed    ${result}    ${baseline}    &{REFERENCE_MARGINS}
