@@ -18,6 +18,7 @@ from typing import Any
 import psycopg
 
 from libraries.agent_system.contract import (
+    CONTRACT_VERSION,
     TERMINAL,
     AgentSystemAdapter,
     Capability,
@@ -60,7 +61,10 @@ class LangGraphAdapter(AgentSystemAdapter):
     """Worker processes of ``python -m examples.langgraph.app`` as children of the test process."""
 
     name = "the LangGraph example"
-    capabilities = frozenset({Capability.KILL_WORKER})
+    contract_version = CONTRACT_VERSION
+    capabilities = frozenset(
+        {Capability.KILL_WORKER, Capability.RESUMES_AFTER_CRASH, Capability.USAGE, Capability.STREAMING}
+    )
 
     def __init__(self) -> None:
         self.config: SystemConfig | None = None

@@ -12,7 +12,7 @@ from robot.api.exceptions import SkipExecution
 from libraries.common import LibraryComponent, PollingLibrary
 from libraries.llm_library.settings import without_keys
 
-from .contract import AgentSystemAdapter, NotSupported, RunView
+from .contract import AgentSystemAdapter, NotSupported, RunView, declared_capabilities
 from .errors import AgentSystemNotStarted
 
 T = TypeVar("T")
@@ -50,7 +50,7 @@ class AgentSystemComponent(LibraryComponent[AgentSystemState]):
     def require(self, capability: str, what: str) -> AgentSystemAdapter:
         """The adapter, or a skip naming the missing capability: a test never passes without what it needs."""
         adapter = self.adapter
-        if capability not in adapter.capabilities:
+        if capability not in declared_capabilities(adapter)[0]:
             raise SkipExecution(f"{adapter.name} cannot {what}: the adapter lacks capability '{capability}'.")
         return adapter
 

@@ -21,13 +21,29 @@ from typing import Any
 from libraries.common import WaitTimeout, wait_until
 
 TERMINAL = ("succeeded", "failed", "cancelled")
+"""The statuses a run ends in."""
+STATUSES = ("pending", "planning", "running", "aggregating", *TERMINAL)
+"""Every status word a run may have. A system may skip the ones in between (``pending`` → ``running`` →
+``succeeded``); the kit only waits for the terminal ones and reads ``running`` as "not finished"."""
+
+
+CONTRACT_VERSION = 2
+"""The contract this module describes. An adapter says which one it was written to in ``contract_version``."""
 
 
 class Capability:
     """Names an adapter lists in ``capabilities``."""
 
     KILL_WORKER = "kill_worker"
-    """Worker processes that can be SIGKILLed and started again."""
+    """The kit can SIGKILL the process doing a step (`kill_worker`) and start workers (`start_worker`). Whatever
+    the system does then, the run must reach a terminal state within the adapter's deadline: finished after a
+    resume, or failed with a reason; a run left ``running`` fails the crash tests."""
+    RESUMES_AFTER_CRASH = "resumes_after_crash"
+    """Another worker takes over the step of a killed one, and the run still succeeds."""
+    USAGE = "usage"
+    """Runs report their tokens and cost (`RunView.input_tokens`, `output_tokens`, `cost_usd`)."""
+    STREAMING = "streaming"
+    """The system streams its LLM answers, so stream faults (a truncated or broken stream) reach it."""
     CACHED_STATE = "cached_state"
     """A second store (e.g. a Redis cache) whose view of a run can be compared with the source of truth."""
     CACHE_REPAIR = "cache_repair"
@@ -94,6 +110,67 @@ class ConnectionScope:
     """The most connections the system's pools may hold together."""
 
 
+class ErrorKind:
+    """Why a run failed, as data: the kinds a failed run's `RunError` names."""
+
+    RATE_LIMITED = "rate_limited"
+    """The provider answered 429 and the system gave up."""
+    OVERLOADED = "overloaded"
+    """The provider answered 529 / overloaded (or 503) and the system gave up."""
+    SERVER_ERROR = "server_error"
+    """The provider answered 5xx and the system gave up (after its retries)."""
+    TIMEOUT = "timeout"
+    """An LLM request took longer than the system allows."""
+    BAD_REQUEST = "bad_request"
+    """The provider refused the request (4xx other than 429): not retried."""
+    INVALID_ANSWER = "invalid_answer"
+    """An answer the system could not use: broken schema, truncated stream, unknown tool."""
+    BUDGET = "budget"
+    """The run's token or cost budget ran out."""
+    DEADLINE = "deadline"
+    """The run's own deadline passed."""
+    CRASHED = "crashed"
+    """The process doing the run died and nothing took its work over."""
+    UNKNOWN = "unknown"
+    """The adapter reports no kind (a plain-text error of a version 1 adapter)."""
+
+    ALL = (
+        RATE_LIMITED,
+        OVERLOADED,
+        SERVER_ERROR,
+        TIMEOUT,
+        BAD_REQUEST,
+        INVALID_ANSWER,
+        BUDGET,
+        DEADLINE,
+        CRASHED,
+        UNKNOWN,
+    )
+
+
+@dataclass(frozen=True)
+class RunError:
+    """A failed run's (or step's) error: its kind, the provider and HTTP status where one answered, and free text."""
+
+    kind: str
+    message: str = ""
+    provider: str | None = None
+    """``openai`` or ``anthropic`` when a provider's answer caused it."""
+    status: int | None = None
+    """The provider's HTTP status, when there was one."""
+
+    @classmethod
+    def of(cls, error: RunError | str | None) -> RunError | None:
+        """The error as data: a plain string (version 1 adapters) is kind ``unknown`` with that text."""
+        if error is None or isinstance(error, RunError):
+            return error
+        return cls(ErrorKind.UNKNOWN, str(error))
+
+    def __str__(self) -> str:
+        source = " ".join(str(part) for part in (self.provider, self.status) if part is not None)
+        return f"{self.kind}{f' ({source})' if source else ''}: {self.message}"
+
+
 @dataclass(frozen=True)
 class StepView:
     number: int
@@ -101,16 +178,21 @@ class StepView:
     applied: int
     """How many times the step's effect was applied: exactly once for a succeeded step."""
     llm_calls: int = 0
+    """How many LLM requests the step made (each SDK retry is one more)."""
     deliveries: int = 0
-    error: str | None = None
+    """How many times the step was handed to a worker (1 without a crash or redelivery)."""
+    error: RunError | str | None = None
 
 
 @dataclass(frozen=True)
 class RunView:
+    """A run as the system reports it. ``status`` is one of `STATUSES`."""
+
     id: str
     status: str
     result: str | None = None
-    error: str | None = None
+    error: RunError | str | None = None
+    """Why a failed run failed: a `RunError` (a plain string is read as kind ``unknown``)."""
     steps: tuple[StepView, ...] = ()
     llm_calls: int = 0
     input_tokens: int = 0
@@ -217,6 +299,11 @@ class AgentSystemAdapter(ABC):
 
     name = "agent system"
     capabilities: frozenset[str] = frozenset()
+    contract_version: int = 1
+    """The contract the adapter was written to: set it to `CONTRACT_VERSION`. Version 1 adapters keep working
+    for one release: ``kill_worker`` alone reads as ``kill_worker`` + ``resumes_after_crash`` (with a warning)."""
+    expected_run_seconds: float = 1.0
+    """How long one ordinary run takes this system at rest: the kit scales its waiting deadlines by it."""
 
     @abstractmethod
     def start(self, config: SystemConfig) -> None:
@@ -240,6 +327,24 @@ class AgentSystemAdapter(ABC):
 
     def cancel(self, run_id: str) -> None:
         raise NotSupported(f"{self.name} cannot cancel runs (capability '{Capability.CANCEL}')")
+
+    def drain(self, run_ids: list[str], timeout_s: float) -> list[str]:
+        """Leaves the system idle for the next test: waits up to ``timeout_s`` for ``run_ids`` (the runs the test
+        submitted) to end, then cancels those still going where the system can. Returns the ids left unfinished.
+
+        The kit calls it between tests. Override it where the system has a cheaper way (e.g. purging its queue).
+        """
+
+        def unfinished() -> list[str]:
+            return [run_id for run_id in run_ids if not self.run(run_id).finished]
+
+        with contextlib.suppress(WaitTimeout):
+            wait_until(lambda: not unfinished(), timeout_s, message="runs still going")
+        left = unfinished()
+        if left and Capability.CANCEL in self.capabilities:
+            for run_id in left:
+                self.cancel(run_id)
+        return left
 
     def workers(self) -> list[dict[str, Any]]:
         """Live workers, each a dict with at least ``name`` (and ``pid`` where there is one)."""
@@ -304,3 +409,20 @@ class AgentSystemAdapter(ABC):
     def corrupt_stored_result(self, run_id: str, result: str) -> None:
         """Overwrites the run's result in the source of truth behind the system's back."""
         raise NotSupported(f"{self.name} cannot corrupt its store (capability '{Capability.CORRUPT_STORE}')")
+
+
+def declared_capabilities(adapter: AgentSystemAdapter) -> tuple[frozenset[str], str | None]:
+    """The capabilities an adapter has, read as its contract version means them, and a deprecation warning if any.
+
+    A version 1 adapter that lists ``kill_worker`` meant "workers can be killed and the work resumes": it reads as
+    ``kill_worker`` + ``resumes_after_crash`` for one more release.
+    """
+    declared = frozenset(adapter.capabilities)
+    if adapter.contract_version >= CONTRACT_VERSION or Capability.KILL_WORKER not in declared:
+        return declared, None
+    warning = (
+        f"{adapter.name}: the adapter is written to contract version {adapter.contract_version}, where "
+        f"'{Capability.KILL_WORKER}' also meant '{Capability.RESUMES_AFTER_CRASH}'; it is read so for one more "
+        f"release. List both if the system resumes killed work, set contract_version = {CONTRACT_VERSION}."
+    )
+    return declared | {Capability.RESUMES_AFTER_CRASH}, warning

@@ -28,6 +28,7 @@ from orchestrator.settings import DEFECTS_VARIABLE, POOL_SIZES
 from orchestrator.states import StepStatus
 
 from .contract import (
+    CONTRACT_VERSION,
     AgentSystemAdapter,
     Capability,
     ConnectionScope,
@@ -54,9 +55,13 @@ class ReferenceAdapter(AgentSystemAdapter):
     """``python -m orchestrator system`` as a child of the test process, dying with it on Linux."""
 
     name = "the reference orchestrator"
+    contract_version = CONTRACT_VERSION
     capabilities = frozenset(
         {
             Capability.KILL_WORKER,
+            Capability.RESUMES_AFTER_CRASH,
+            Capability.USAGE,
+            Capability.STREAMING,
             Capability.CACHED_STATE,
             Capability.CACHE_REPAIR,
             Capability.DEAD_LETTERS,

@@ -117,7 +117,12 @@ def test_a_run_submitted_with_no_worker_alive_waits_until_one_starts(start_langg
 def test_it_declares_only_what_it_supports(start_langgraph) -> None:
     system: System = start_langgraph()
 
-    assert system.adapter.capabilities == {Capability.KILL_WORKER}
+    assert system.adapter.capabilities == {
+        Capability.KILL_WORKER,
+        Capability.RESUMES_AFTER_CRASH,
+        Capability.USAGE,
+        Capability.STREAMING,
+    }
     with pytest.raises(NotSupported, match=Capability.PROVIDERS):
         system.submit(provider="anthropic")
     with pytest.raises(NotSupported, match=Capability.DEADLINE):

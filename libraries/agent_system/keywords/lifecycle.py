@@ -18,7 +18,7 @@ from libraries.services import runtime
 from libraries.services.settings import setting
 
 from ..base import AgentSystemComponent, skip_unsupported
-from ..contract import Capability, NotSupported, SystemConfig
+from ..contract import Capability, NotSupported, SystemConfig, declared_capabilities
 from ..selection import SETTING, load_adapter
 
 DEFECTS_SETTING = "ORCHESTRATOR_DEFECTS"
@@ -94,6 +94,9 @@ class LifecycleKeywords(AgentSystemComponent):
             log_file=self._log_file(namespace.schema),
             defects=defects,
         )
+        _, deprecated = declared_capabilities(adapter)
+        if deprecated:
+            logger.warn(deprecated)
         adapter.start(config)
         self.library.adapter = adapter
         self.library.models = {name: (resolved.mode, resolved.model) for name, resolved in llm.items()}
