@@ -31,6 +31,7 @@ from libraries.agent_system.contract import (
     stop_processes,
     wait_until_ready,
 )
+from libraries.agent_system.error_kinds import error_from_text
 
 from . import store
 from .graph import AGENTS, OUTPUTS
@@ -119,12 +120,13 @@ class LangGraphAdapter(AgentSystemAdapter):
                 continue
             status = "succeeded" if times else "failed" if failed or run["status"] in TERMINAL else "running"
             answers, starts = (node_calls["answered"], node_calls["started"]) if node_calls else (0, 0)
-            steps.append(StepView(number, status, times, answers, starts, run["error"] if failed else None))
+            error = error_from_text(run["error"]) if failed else None
+            steps.append(StepView(number, status, times, answers, starts, error))
         return RunView(
             run_id,
             run["status"],
             run["result"],
-            run["error"],
+            error_from_text(run["error"]),
             tuple(steps),
             sum(row["answered"] for row in calls.values()),
             sum(row["input_tokens"] for row in calls.values()),

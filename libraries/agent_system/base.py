@@ -12,7 +12,7 @@ from robot.api.exceptions import SkipExecution
 from libraries.common import LibraryComponent, PollingLibrary
 from libraries.llm_library.settings import without_keys
 
-from .contract import AgentSystemAdapter, NotSupported, RunView, declared_capabilities
+from .contract import AgentSystemAdapter, NotSupported, RunError, RunView, declared_capabilities
 from .errors import AgentSystemNotStarted
 
 T = TypeVar("T")
@@ -40,9 +40,14 @@ class AgentSystemComponent(LibraryComponent[AgentSystemState]):
         return self.library.adapter
 
     def run_view(self, run_id: str) -> RunView:
-        """The run as the adapter reports it, with anything key-shaped in its result and error masked."""
+        """The run as the adapter reports it, its errors as `RunError`, anything key-shaped in its texts masked."""
         view = self.adapter.run(run_id)
-        return replace(view, result=self.scrub(view.result), error=self.scrub(view.error))
+        steps = tuple(replace(step, error=self.scrub_error(step.error)) for step in view.steps)
+        return replace(view, result=self.scrub(view.result), error=self.scrub_error(view.error), steps=steps)
+
+    def scrub_error(self, error: RunError | str | None) -> RunError | None:
+        error = RunError.of(error)
+        return None if error is None else replace(error, message=self.scrub(error.message))
 
     def scrub(self, text: Any) -> Any:
         return without_keys(text, self.library.secrets) if isinstance(text, str) else text

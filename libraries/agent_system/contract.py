@@ -116,11 +116,13 @@ class ErrorKind:
     RATE_LIMITED = "rate_limited"
     """The provider answered 429 and the system gave up."""
     OVERLOADED = "overloaded"
-    """The provider answered 529 / overloaded (or 503) and the system gave up."""
+    """The provider answered 529 (overloaded) and the system gave up."""
     SERVER_ERROR = "server_error"
     """The provider answered 5xx and the system gave up (after its retries)."""
     TIMEOUT = "timeout"
     """An LLM request took longer than the system allows."""
+    UNREACHABLE = "unreachable"
+    """The provider could not be reached (connection refused or reset)."""
     BAD_REQUEST = "bad_request"
     """The provider refused the request (4xx other than 429): not retried."""
     INVALID_ANSWER = "invalid_answer"
@@ -131,6 +133,10 @@ class ErrorKind:
     """The run's own deadline passed."""
     CRASHED = "crashed"
     """The process doing the run died and nothing took its work over."""
+    DEAD_LETTERED = "dead_lettered"
+    """A step failed on every delivery it was allowed and went to the dead-letter queue."""
+    CANCELLED = "cancelled"
+    """The run was cancelled."""
     UNKNOWN = "unknown"
     """The adapter reports no kind (a plain-text error of a version 1 adapter)."""
 
@@ -139,13 +145,25 @@ class ErrorKind:
         OVERLOADED,
         SERVER_ERROR,
         TIMEOUT,
+        UNREACHABLE,
         BAD_REQUEST,
         INVALID_ANSWER,
         BUDGET,
         DEADLINE,
         CRASHED,
+        DEAD_LETTERED,
+        CANCELLED,
         UNKNOWN,
     )
+
+    @staticmethod
+    def of_status(status: int) -> str:
+        """The kind of a provider's HTTP error status: 429, 529, other 5xx, other 4xx."""
+        if status == 429:
+            return ErrorKind.RATE_LIMITED
+        if status == 529:
+            return ErrorKind.OVERLOADED
+        return ErrorKind.SERVER_ERROR if status >= 500 else ErrorKind.BAD_REQUEST
 
 
 @dataclass(frozen=True)

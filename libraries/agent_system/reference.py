@@ -42,6 +42,7 @@ from .contract import (
     stop_processes,
     wait_until_ready,
 )
+from .error_kinds import error_from_text
 from .errors import AgentSystemError
 from .forked_workers import ControlChannel, ForkedWorker
 
@@ -147,14 +148,16 @@ class ReferenceAdapter(AgentSystemAdapter):
     def run(self, run_id: str) -> RunView:
         view = self._request("GET", f"/runs/{run_id}")
         steps = tuple(
-            StepView(s["step_no"], s["status"], s["applied"], s["llm_calls"], s["deliveries"], s["error"])
+            StepView(
+                s["step_no"], s["status"], s["applied"], s["llm_calls"], s["deliveries"], error_from_text(s["error"])
+            )
             for s in view["steps"]
         )
         return RunView(
             view["id"],
             view["status"],
             view["result"],
-            view["error"],
+            error_from_text(view["error"]),
             steps,
             view["llm_calls"],
             view["input_tokens"],

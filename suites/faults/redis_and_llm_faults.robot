@@ -1,8 +1,8 @@
 *** Settings ***
 Documentation     The system under test meets each network fault of Redis and the LLM API mid-run: it either recovers
-...               (the run succeeds within the bound) or fails cleanly (the run fails within the bound, naming the
-...               service). Either way nothing hangs, no run is lost, no step is applied twice, and PostgreSQL and
-...               Redis agree afterwards.
+...               (the run succeeds within the bound) or fails cleanly (the run fails within the bound, with the kind
+...               of error the fault causes). Either way nothing hangs, no run is lost, no step is applied twice, and
+...               PostgreSQL and Redis agree afterwards.
 ...
 ...               Each row is tagged with the service it faults (``target:redis``): ``--include target:redis`` runs
 ...               the Redis rows, while ``--include redis`` stays the Redis suites alone, which need no system.
@@ -17,7 +17,7 @@ Test Template     Agent Run Meets A Fault
 Test Tags         faults    emulator
 
 
-*** Test Cases ***    FAULT    OUTCOME    BOUND    REASON
+*** Test Cases ***    FAULT    OUTCOME    BOUND    KIND
 Redis Latency
     [Tags]    target:redis
     Redis Is Slow Throughout    Run Recovers    20s
@@ -41,13 +41,13 @@ LLM Latency
     The LLM API Is Slow Throughout    Run Recovers    20s
 LLM Reset
     [Tags]    target:llm
-    The LLM API Connections Are Reset    Run Fails Cleanly    15s    OpenAI could not be reached
+    The LLM API Connections Are Reset    Run Fails Cleanly    15s    unreachable
 LLM Blackhole
     [Tags]    target:llm
-    The LLM API Stops Answering    Run Fails Cleanly    15s    OpenAI did not answer within 1 s
+    The LLM API Stops Answering    Run Fails Cleanly    15s    timeout
 LLM Down Then Up
     [Tags]    target:llm
-    The LLM API Goes Down    Run Fails Cleanly Until It Ends    15s    OpenAI could not be reached
+    The LLM API Goes Down    Run Fails Cleanly Until It Ends    15s    unreachable
 LLM Restart
     [Tags]    target:llm
     The LLM API Restarts    Run Recovers    15s
@@ -56,10 +56,10 @@ LLM 429 Storm Within Retries
     The LLM API Rate-Limits Twice    Run Recovers    15s
 LLM 429 Storm Past Retries
     [Tags]    target:llm
-    The LLM API Rate-Limits Past Its Retries    Run Fails Cleanly    15s    OpenAI answered 429
+    The LLM API Rate-Limits Past Its Retries    Run Fails Cleanly    15s    rate_limited
 LLM 5xx Storm Within Retries
     [Tags]    target:llm
     The LLM API Fails With 503 Twice    Run Recovers    15s
 LLM 5xx Storm Past Retries
     [Tags]    target:llm
-    The LLM API Fails With 500 Past Its Retries    Run Fails Cleanly    15s    OpenAI answered 500
+    The LLM API Fails With 500 Past Its Retries    Run Fails Cleanly    15s    server_error

@@ -27,7 +27,7 @@ Poison Step Lands In The Dead-Letter Queue And Fails Its Run
     [Documentation]    A step failing every delivery goes to the dead-letter queue after the last one; its run fails.
     Agent Plan Will Be    Collect the figures    Divide them | calculator: 1 / 0
     ${run}    Submit Agent Run    Compute the ratio
-    Run Should Fail Because    ${run}    dead-lettered after 3 deliveries
+    Run Should Fail With    ${run}    dead_lettered
     Get Agent Run Error    ${run}    contains    ZeroDivisionError
     Get Agent Dead Letter Count    ==    1
 

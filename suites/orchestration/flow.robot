@@ -50,10 +50,10 @@ Cancelled Run Ends Cancelled With Nothing Applied
     Cancel Agent Run    ${run}
     Wait Until Agent Run Finishes    ${run}
     Get Agent Run Status    ${run}    ==    cancelled
-    Get Agent Run Error    ${run}    ==    cancelled on request
+    Get Agent Run Error Kind    ${run}    ==    cancelled
 
 Passed Deadline Fails The Run With That Reason
     [Documentation]    A run whose planner is slower than its deadline fails naming the deadline.
     LLM Will Answer Slowly    3s
     ${run}    Submit Agent Run    Plan the launch    deadline=1s
-    Run Should Fail Because    ${run}    deadline of 1 s passed
+    Run Should Fail With    ${run}    deadline

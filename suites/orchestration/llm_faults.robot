@@ -29,25 +29,25 @@ Plan That Breaks Its Schema Fails The Run
     [Documentation]    A plan with no steps breaks the plan's JSON schema: the run fails saying so.
     Agent Planner Will Answer    {"steps": []}
     ${run}    Submit Agent Run    Triage the support queue
-    Run Should Fail Because    ${run}    the plan does not match its schema
+    Run Should Fail With    ${run}    invalid_answer
 
 Non-Retryable Bad Request Fails The Run
     [Documentation]    A 400 on a step is not retried: the run fails naming provider and status.
     LLM Will Fail    400    message=prompt is too long    streaming=${True}
     ${run}    Submit Agent Run    Triage the support queue
-    Run Should Fail Because    ${run}    OpenAI answered 400 Bad Request
+    Run Should Fail With    ${run}    bad_request    status=400
 
 Exhausted Retries Fail The Run
     [Documentation]    Three 500s on a step use up the SDK's retries: the run fails naming the attempts.
     LLM Will Fail    500    times=3    streaming=${True}
     ${run}    Submit Agent Run    Triage the support queue
-    Run Should Fail Because    ${run}    500 Internal Server Error after 3 attempts
+    Run Should Fail With    ${run}    server_error    status=500
 
 Truncated Stream Fails The Run
     [Documentation]    A step's stream that ends early without a finish reason is not taken as an answer.
     LLM Stream Will Break    truncate    after_chunks=1
     ${run}    Submit Agent Run    Triage the support queue
-    Run Should Fail Because    ${run}    without a finish reason (truncated)
+    Run Should Fail With    ${run}    invalid_answer
 
 Anthropic Overload Is Retried
     [Documentation]    A 529 from Anthropic on a step is retried after its retry-after and the run succeeds.

@@ -15,7 +15,7 @@ from libraries.common import duration, wait_until, with_assertion_polling
 from libraries.llm_library.emulator import scoped_model
 
 from ..base import AgentSystemComponent, skip_unsupported
-from ..contract import TERMINAL, Capability, NotSupported, RunView
+from ..contract import TERMINAL, Capability, ErrorKind, NotSupported, RunView
 
 LLM_LIBRARY = "libraries.llm_library.LLMLibrary"
 MAX_PARALLEL_SUBMITS = 16
@@ -220,14 +220,76 @@ class RunKeywords(AgentSystemComponent):
         *,
         retry_timeout: timedelta | None = None,
     ) -> str | None:
-        """Why ``run`` failed or was cancelled, in one line (``None`` otherwise).
+        """Why ``run`` failed or was cancelled, in the system's own words (``None`` otherwise).
 
+        The words differ from system to system: a suite meant for any system asserts `Get Agent Run Error Kind`.
         ``retry_timeout`` is how long the keyword keeps polling until its assertion holds.
 
         Example:
         | `Get Agent Run Error`    ${run}    contains    400 Bad Request
         """
-        return self._value(run, attrgetter("error"), "Error", assertion_operator, assertion_expected, message)
+
+        def text(view: RunView) -> str | None:
+            return None if view.error is None else view.error.message
+
+        return self._value(run, text, "Error", assertion_operator, assertion_expected, message)
+
+    @keyword("Get Agent Run Error Kind")
+    @with_assertion_polling
+    def get_agent_run_error_kind(
+        self,
+        run: str,
+        assertion_operator: AssertionOperator | None = None,
+        assertion_expected: Any = None,
+        message: str | None = None,
+        *,
+        retry_timeout: timedelta | None = None,
+    ) -> str | None:
+        """The kind of error ``run`` failed with (``None`` without an error): ``rate_limited``, ``overloaded``,
+        ``server_error``, ``timeout``, ``unreachable``, ``bad_request``, ``invalid_answer``, ``budget``,
+        ``deadline``, ``crashed``, ``dead_lettered``, ``cancelled`` or ``unknown`` (the adapter reports no kind).
+
+        ``retry_timeout`` is how long the keyword keeps polling until its assertion holds.
+
+        Example:
+        | `Get Agent Run Error Kind`    ${run}    ==    rate_limited
+        """
+
+        def kind(view: RunView) -> str | None:
+            error = view.error
+            if error is not None and error.kind == ErrorKind.UNKNOWN and assertion_expected not in (None, "unknown"):
+                raise AssertionError(
+                    f"Error kind of run {run}: the adapter reports no kind, only the text '{error.message}' "
+                    f"(expected {assertion_expected}): map its errors to RunError kinds."
+                )
+            return None if error is None else error.kind
+
+        return self._value(run, kind, "Error kind", assertion_operator, assertion_expected, message)
+
+    @keyword("Get Agent Run Error Status")
+    @with_assertion_polling
+    def get_agent_run_error_status(
+        self,
+        run: str,
+        assertion_operator: AssertionOperator | None = None,
+        assertion_expected: Any = None,
+        message: str | None = None,
+        *,
+        retry_timeout: timedelta | None = None,
+    ) -> int | None:
+        """The provider's HTTP status behind ``run``'s error, where the adapter knows it (``None`` otherwise).
+
+        ``retry_timeout`` is how long the keyword keeps polling until its assertion holds.
+
+        Example:
+        | `Get Agent Run Error Status`    ${run}    ==    400
+        """
+        expected = None if assertion_expected in (None, "None") else int(assertion_expected)
+
+        def status(view: RunView) -> int | None:
+            return None if view.error is None else view.error.status
+
+        return self._value(run, status, "Error status", assertion_operator, expected, message)
 
     @keyword("Get Agent Run Cost")
     @with_assertion_polling
