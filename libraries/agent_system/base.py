@@ -23,6 +23,8 @@ class AgentSystemState(PollingLibrary, Protocol):
     """What the components use of `AgentSystemLibrary`: the running adapter and what it was started with."""
 
     adapter: AgentSystemAdapter | None
+    last_kill: float | None
+    """When `Kill Agent Worker` last killed a process (``time.monotonic()``)."""
     models: dict[str, tuple[str, str]]
     secrets: list[str]
 
@@ -51,6 +53,10 @@ class AgentSystemComponent(LibraryComponent[AgentSystemState]):
 
     def scrub(self, text: Any) -> Any:
         return without_keys(text, self.library.secrets) if isinstance(text, str) else text
+
+    def capabilities(self) -> frozenset[str]:
+        """What the running adapter can do, read as its contract version means it."""
+        return declared_capabilities(self.adapter)[0]
 
     def require(self, capability: str, what: str) -> AgentSystemAdapter:
         """The adapter, or a skip naming the missing capability: a test never passes without what it needs."""

@@ -4,9 +4,11 @@ from datetime import timedelta
 
 from robotlibcore import DynamicCore
 
+from .capability_gate import CapabilityGate
 from .contract import AgentSystemAdapter
 from .keywords.checks import CheckKeywords
 from .keywords.copies import CopyKeywords
+from .keywords.crashes import CrashKeywords
 from .keywords.lifecycle import LifecycleKeywords
 from .keywords.runs import RunKeywords
 
@@ -33,8 +35,10 @@ class AgentSystemLibrary(DynamicCore):
 
     `Start Agent System` starts it in the suite's namespace (schema and key prefix) on the run's servers, with
     its LLM calls going to the run's emulator (or the real provider when a key is set); `Stop Agent System`
-    stops every process in the suite teardown. An adapter lists what it can do; a keyword that needs a missing
-    capability (killing workers, a cache to compare) *skips* the test with a reason naming it.
+    stops every process in the suite teardown. An adapter lists what it can do; a test tagged
+    ``needs:<capability>`` (``needs:kill_worker``, ``needs:cached_state`` ...) that the system lacks is *skipped*
+    before anything of it runs, with a reason naming the capability, and a keyword that needs a missing capability
+    skips the test too. What each capability means and which tests it gates: ``docs/ADAPTERS.md``.
 
     = Copies of a run =
 
@@ -64,8 +68,16 @@ class AgentSystemLibrary(DynamicCore):
         """``retry_timeout`` is how long getters with an assertion keep polling by default."""
         self.retry_timeout = retry_timeout.total_seconds()
         self.adapter: AgentSystemAdapter | None = None
+        self.last_kill: float | None = None
         self.models: dict[str, tuple[str, str]] = {}
         self.secrets: list[str] = []
         """The real API keys the system was given: masked wherever a run's text is logged."""
-        components = [LifecycleKeywords(self), RunKeywords(self), CheckKeywords(self), CopyKeywords(self)]
+        components = [
+            LifecycleKeywords(self),
+            RunKeywords(self),
+            CheckKeywords(self),
+            CopyKeywords(self),
+            CrashKeywords(self),
+        ]
         DynamicCore.__init__(self, components)
+        self.ROBOT_LIBRARY_LISTENER = [CapabilityGate(self)]

@@ -8,7 +8,7 @@ Resource          keywords/agent_system.resource
 Suite Setup       Open Agent System Suite
 Suite Teardown    Close Agent System Suite
 
-Test Tags         orchestration    consistency
+Test Tags         orchestration    consistency    needs:cached_state
 
 
 *** Test Cases ***
@@ -20,6 +20,7 @@ Stores Agree After Runs Finish
 
 A Corrupted Cached Result Is Caught And Repaired
     [Documentation]    The cache says a result nobody stored: caught at once, then rewritten from PostgreSQL.
+    [Tags]    needs:corrupt_cache
     ${run}    A Finished Run Whose Cache Can Be Corrupted
     Corrupt Cached Result Of Agent Run    ${run}    a result nobody stored
     Copies Of The Run Should Disagree On    ${run}    result
@@ -27,6 +28,7 @@ A Corrupted Cached Result Is Caught And Repaired
 
 A Corrupted Cached Status Is Caught And Repaired
     [Documentation]    The cache says a finished run is still running: caught at once, then repaired.
+    [Tags]    needs:corrupt_cache
     ${run}    A Finished Run Whose Cache Can Be Corrupted
     Corrupt Cached Status Of Agent Run    ${run}    running
     Copies Of The Run Should Disagree On    ${run}    status
@@ -34,6 +36,7 @@ A Corrupted Cached Status Is Caught And Repaired
 
 A Deleted Cached Copy Is Caught And Rebuilt
     [Documentation]    The cache lost one run: every field differs at once, then the copy is rebuilt.
+    [Tags]    needs:corrupt_cache
     ${run}    A Finished Run Whose Cache Can Be Corrupted
     Delete Cached Copy Of Agent Run    ${run}
     Copies Of The Run Should Disagree On    ${run}    status    step count    result digest    result    finish time
@@ -42,6 +45,7 @@ A Deleted Cached Copy Is Caught And Rebuilt
 A Corrupted Stored Result Is Caught Against The Answer Given At Finish
     [Documentation]    PostgreSQL is edited after the run finished: the answer kept at finish catches it, while
     ...    the cache copies the wrong value (it follows PostgreSQL), so the stores agree again on it.
+    [Tags]    needs:corrupt_cache    needs:corrupt_store
     ${run}    A Finished Run Whose Cache Can Be Corrupted    store=${True}
     ${answer_at_finish}    Get Reported Agent Run    ${run}
     Corrupt Stored Result Of Agent Run    ${run}    a result nobody answered
@@ -51,6 +55,7 @@ A Corrupted Stored Result Is Caught Against The Answer Given At Finish
 
 Runs In Flight Survive The Cache Losing Everything
     [Documentation]    Redis loses every key mid-run: queues and cache are rebuilt from PostgreSQL; nothing lost.
+    [Tags]    needs:cache_repair
     Steps Will Be Slow    times=5
     ${runs}    Submit Agent Runs Concurrently    5
     Wait Until An Agent Step Is Running    ${runs}[0]

@@ -13,18 +13,22 @@ Test Tags         orchestration    crash
 *** Test Cases ***
 Worker Dies Before Its LLM Call
     [Documentation]    The step is taken, its worker dies before asking the LLM; the new worker asks once.
+    [Tags]    needs:failpoints    needs:resumes_after_crash
     Run Survives A Worker That Dies At    before_llm
 
 Worker Dies After Its LLM Call, Before Committing
     [Documentation]    The answer is stored, the worker dies before the commit; the new worker reuses the answer.
+    [Tags]    needs:failpoints    needs:resumes_after_crash
     Run Survives A Worker That Dies At    after_llm
 
 Worker Dies After Committing, Before Acknowledging
     [Documentation]    The step is committed, its message not acknowledged; the redelivery changes nothing.
+    [Tags]    needs:failpoints    needs:resumes_after_crash
     Run Survives A Worker That Dies At    after_commit
 
 Poison Step Lands In The Dead-Letter Queue And Fails Its Run
     [Documentation]    A step failing every delivery goes to the dead-letter queue after the last one; its run fails.
+    [Tags]    needs:scripted_plan    needs:dead_letters
     Agent Plan Will Be    Collect the figures    Divide them | calculator: 1 / 0
     ${run}    Submit Agent Run    Compute the ratio
     Run Should Fail With    ${run}    dead_lettered
@@ -33,6 +37,7 @@ Poison Step Lands In The Dead-Letter Queue And Fails Its Run
 
 Workers Restarted After All Were Killed Pick Up The Work
     [Documentation]    A run submitted while no worker lives waits, and finishes once workers are back.
+    [Tags]    needs:kill_worker    needs:resumes_after_crash
     Kill All Agent Workers
     ${run}    Submit Agent Run    Reconcile the accounts
     Get Agent Run Status    ${run}    ==    pending

@@ -13,7 +13,7 @@ Test Tags         orchestration    flow
 *** Test Cases ***
 OpenAI Goal Becomes Plan, Steps And Final Answer
     [Documentation]    A planned run on OpenAI: three steps (one with the calculator) and a final answer.
-    [Tags]    openai
+    [Tags]    openai    needs:scripted_plan
     Agent Plan Will Be    Find the numbers    Add them up | calculator: 2 + 3 * 4    Check the sum
     ${run}    Submit Agent Run    Add up the quarterly figures    openai
     Run Should Succeed    ${run}
@@ -22,7 +22,7 @@ OpenAI Goal Becomes Plan, Steps And Final Answer
 
 Anthropic Goal Becomes Plan, Steps And Final Answer
     [Documentation]    The same on Anthropic: two planned steps and a final answer.
-    [Tags]    anthropic
+    [Tags]    anthropic    needs:scripted_plan    needs:providers
     Agent Plan Will Be    Read the brief    Draft the reply    provider=anthropic
     ${run}    Submit Agent Run    Answer the customer    anthropic
     Run Should Succeed    ${run}
@@ -30,6 +30,7 @@ Anthropic Goal Becomes Plan, Steps And Final Answer
 
 Final Answer Is The Run's Result
     [Documentation]    The aggregation step's answer, scripted after the plan, is what the run returns.
+    [Tags]    needs:scripted_plan
     Agent Plan Will Be    Gather the facts
     Agent Final Answer Will Be    The outage was caused by DNS.
     ${run}    Submit Agent Run    Report on the incident
@@ -38,6 +39,7 @@ Final Answer Is The Run's Result
 
 Run Records Its Tokens And Cost
     [Documentation]    Every LLM call of a run is counted in tokens and priced.
+    [Tags]    needs:usage
     ${run}    Submit Agent Run    Summarise the meeting notes
     Run Should Succeed    ${run}
     Get Agent Run Tokens    ${run}    >    0
@@ -45,6 +47,7 @@ Run Records Its Tokens And Cost
 
 Cancelled Run Ends Cancelled With Nothing Applied
     [Documentation]    A run cancelled before its steps ran ends cancelled, saying so.
+    [Tags]    needs:cancel
     Steps Will Be Slow
     ${run}    Submit Agent Run    Write a long essay
     Cancel Agent Run    ${run}
@@ -54,6 +57,7 @@ Cancelled Run Ends Cancelled With Nothing Applied
 
 Passed Deadline Fails The Run With That Reason
     [Documentation]    A run whose planner is slower than its deadline fails naming the deadline.
+    [Tags]    needs:deadline
     LLM Will Answer Slowly    3s
     ${run}    Submit Agent Run    Plan the launch    deadline=1s
     Run Should Fail With    ${run}    deadline

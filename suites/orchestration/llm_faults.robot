@@ -27,6 +27,7 @@ Server Error During A Step Is Retried
 
 Plan That Breaks Its Schema Fails The Run
     [Documentation]    A plan with no steps breaks the plan's JSON schema: the run fails saying so.
+    [Tags]    needs:scripted_plan
     Agent Planner Will Answer    {"steps": []}
     ${run}    Submit Agent Run    Triage the support queue
     Run Should Fail With    ${run}    invalid_answer
@@ -45,13 +46,14 @@ Exhausted Retries Fail The Run
 
 Truncated Stream Fails The Run
     [Documentation]    A step's stream that ends early without a finish reason is not taken as an answer.
+    [Tags]    needs:streaming
     LLM Stream Will Break    truncate    after_chunks=1
     ${run}    Submit Agent Run    Triage the support queue
     Run Should Fail With    ${run}    invalid_answer
 
 Anthropic Overload Is Retried
     [Documentation]    A 529 from Anthropic on a step is retried after its retry-after and the run succeeds.
-    [Tags]    anthropic
+    [Tags]    anthropic    needs:providers
     LLM Will Fail    529    retry_after=100ms    streaming=${True}    alias=anthropic
     ${run}    Submit Agent Run    Triage the support queue    anthropic
     Run Should Succeed    ${run}

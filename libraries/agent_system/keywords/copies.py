@@ -176,12 +176,23 @@ class CopyKeywords(AgentSystemComponent):
 
     @keyword("Require Agent System Capability")
     def require_agent_system_capability(self, capability: str, what: str = "") -> None:
-        """Skips the test unless the adapter lists ``capability``: call it before submitting anything.
+        """Skips the test unless the adapter lists ``capability``: call it before submitting anything. A test
+        tag ``needs:<capability>`` does the same before the test starts, and shows in the adapter page's table.
 
         Example:
         | `Require Agent System Capability`    corrupt_cache    have its cache corrupted
         """
         self.require(capability, what or f"do what needs '{capability}'")
+
+    @keyword("Agent System Has Capability")
+    def agent_system_has_capability(self, capability: str) -> bool:
+        """True when the adapter lists ``capability`` (read as its contract version means it), for a test that
+        checks one thing or another depending on it. To skip a test, tag it ``needs:<capability>`` instead.
+
+        Example:
+        | ${resumes} =    `Agent System Has Capability`    resumes_after_crash
+        """
+        return capability in self.capabilities()
 
     # -- plumbing ---------------------------------------------------------------------------------------------------
 

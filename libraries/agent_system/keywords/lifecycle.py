@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+import time
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -129,6 +130,7 @@ class LifecycleKeywords(AgentSystemComponent):
         """
         adapter = self.require(Capability.KILL_WORKER, "kill a worker")
         killed = adapter.kill_worker(name)
+        self.library.last_kill = time.monotonic()
         try:
             work = adapter.work_of(killed)
             interrupted = ", ".join(f"run {run_id} step {step}" for run_id, step in work) or "no step"
