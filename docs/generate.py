@@ -14,8 +14,12 @@ from pathlib import Path
 
 from robot.libdoc import libdoc
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from docs.adapter_page import PAGE, page
+
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
+INDEX = DOCS / "README.md"
 LIBRARIES = [
     "libraries.services.ServicesLibrary",
     "libraries.redis_library.RedisLibrary",
@@ -34,7 +38,8 @@ _EMPTY_HEADER = re.compile(r"<th>\s*</th>")
 
 
 def generate(target: Path) -> list[Path]:
-    written = []
+    written = [target / PAGE.name]
+    written[0].write_text(page(), encoding="utf-8")
     for library in LIBRARIES:
         written.append(target / f"{library.rsplit('.', 1)[-1]}.html")
         libdoc(library, str(written[-1]), quiet=True)
@@ -54,6 +59,8 @@ def check() -> list[str]:
                 problems.append(f"docs/{fresh.name} is missing")
             elif _comparable(committed) != _comparable(fresh):
                 problems.append(f"docs/{fresh.name} is not current")
+            if fresh.suffix == ".html" and fresh.name not in INDEX.read_text(encoding="utf-8"):
+                problems.append(f"docs/{fresh.name} is not listed in docs/README.md")
             if _EMPTY_HEADER.search(fresh.read_text(encoding="utf-8")):
                 problems.append(f"docs/{fresh.name} has an empty table header: write '==' examples as '| a    ==    b'")
     return problems

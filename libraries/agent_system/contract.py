@@ -51,6 +51,7 @@ class Capability:
     DEAD_LETTERS = "dead_letters"
     """Messages that fail too often go to a dead-letter queue that can be read."""
     CANCEL = "cancel"
+    """A run can be cancelled (`cancel`): it ends ``cancelled`` and no step of it is applied after that."""
     DEADLINE = "deadline"
     """A run submitted with a deadline fails when the deadline passes."""
     PROVIDERS = "providers"

@@ -25,6 +25,8 @@ class CrashKeywords(AgentSystemComponent):
         must fail it with a reason. A run still unfinished after ``timeout`` fails the test, naming the run, its
         status and how long it has been unfinished since the kill.
 
+        ``timeout`` bounds one operation: after that time the keyword stops waiting for it.
+
         Example:
         | `Agent Run Should End After Its Worker Was Killed`    ${run}
         """
