@@ -7,6 +7,7 @@ from robotlibcore import DynamicCore
 from .capability_gate import CapabilityGate
 from .contract import AgentSystemAdapter
 from .keywords.checks import CheckKeywords
+from .keywords.conformance import ConformanceKeywords
 from .keywords.copies import CopyKeywords
 from .keywords.crashes import CrashKeywords
 from .keywords.lifecycle import LifecycleKeywords
@@ -78,6 +79,7 @@ class AgentSystemLibrary(DynamicCore):
             CheckKeywords(self),
             CopyKeywords(self),
             CrashKeywords(self),
+            ConformanceKeywords(self),
         ]
         DynamicCore.__init__(self, components)
         self.ROBOT_LIBRARY_LISTENER = [CapabilityGate(self)]
