@@ -109,6 +109,7 @@ class LLMLibrary(DynamicCore):
             self.state.cassette = Cassette(path, self.state.llm_mode)
 
     def end_test(self, data, result) -> None:
+        self.state.end_test()
         if self.state.cassette is not None:
             self.state.cassette.close()
             self.state.cassette = None

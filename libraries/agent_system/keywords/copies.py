@@ -10,7 +10,7 @@ from robot.api.deco import keyword
 from libraries.common import duration, poll
 
 from ..base import AgentSystemComponent, skip_unsupported
-from ..contract import Capability, RunCopy
+from ..contract import Capability, RunCopy, declared_capabilities
 from ..errors import AgentSystemError
 from .comparison import Copies, differing_fields, html_table, text_table
 
@@ -182,6 +182,15 @@ class CopyKeywords(AgentSystemComponent):
         | `Require Agent System Capability`    corrupt_cache    have its cache corrupted
         """
         self.require(capability, what or f"do what needs '{capability}'")
+
+    @keyword("Agent System Has Capability")
+    def agent_system_has_capability(self, capability: str) -> bool:
+        """True when the adapter lists ``capability``: for keywords that adapt to the system (never to skip).
+
+        Example:
+        | ${streams} =    `Agent System Has Capability`    streaming
+        """
+        return capability in declared_capabilities(self.adapter)[0]
 
     # -- plumbing ---------------------------------------------------------------------------------------------------
 

@@ -14,10 +14,9 @@ from robot.libraries.BuiltIn import BuiltIn
 from libraries.common import duration, wait_until, with_assertion_polling
 from libraries.llm_library.emulator import scoped_model
 
-from ..base import AgentSystemComponent, skip_unsupported
+from ..base import AgentSystemComponent, llm_state, skip_unsupported
 from ..contract import TERMINAL, Capability, NotSupported, RunView
 
-LLM_LIBRARY = "libraries.llm_library.LLMLibrary"
 MAX_PARALLEL_SUBMITS = 16
 
 
@@ -341,17 +340,12 @@ class RunKeywords(AgentSystemComponent):
         return f"{len(waiting)} of {len(runs)} run(s) did not finish within {duration(timeout)}: {shown}"
 
     def _model(self, provider: str) -> str:
+        """The model, against the emulator with the system's scope: the same scope its base URLs carry, for
+        systems that send the model they are given."""
         mode, model = self.library.models.get(provider, ("real", None))
         if mode != "emulator":
             return model
-        try:
-            llm = BuiltIn().get_library_instance(LLM_LIBRARY)
-        except RuntimeError:
-            raise RuntimeError(
-                "The agent system's LLM calls are scripted per test through the LLM library: import "
-                "keywords/agent_system.resource (or keywords/llm.resource) in this suite."
-            ) from None
-        return scoped_model(model, llm.state.scope)
+        return scoped_model(model, llm_state().script_scope)
 
 
 def _tokens(view: RunView) -> int:
