@@ -27,9 +27,9 @@ class RunKeywords(AgentSystemComponent):
     def submit_agent_run(self, goal: str, provider: str = "openai", *, deadline: timedelta | None = None) -> str:
         """Submits a run of ``goal`` on ``provider`` (``openai`` or ``anthropic``) and returns its id.
 
-        Against the emulator the run's model carries the current test's scope, so `LLM Will Answer`,
-        `LLM Will Fail` and the other emulator keywords script this run's LLM calls. ``deadline`` is how long
-        the run may take before the system must fail it.
+        Against the emulator the system's calls land in its own scope (its base URLs carry it, and so does the
+        model handed to the adapter), so `LLM Will Answer`, `LLM Will Fail` and the other emulator keywords
+        script this run's LLM calls. ``deadline`` is how long the run may take before the system must fail it.
 
         Example:
         | ${run} =    `Submit Agent Run`    Summarise the quarterly report
