@@ -8,14 +8,17 @@ from dataclasses import replace
 from typing import Any, Protocol, TypeVar
 
 from robot.api.exceptions import SkipExecution
+from robot.libraries.BuiltIn import BuiltIn
 
 from libraries.common import LibraryComponent, PollingLibrary
 from libraries.llm_library.settings import without_keys
+from libraries.llm_library.state import LLMState
 
 from .contract import AgentSystemAdapter, NotSupported, RunError, RunView, declared_capabilities
 from .errors import AgentSystemNotStarted
 
 T = TypeVar("T")
+LLM_LIBRARY = "libraries.llm_library.LLMLibrary"
 POLL_PAUSE_S = 0.1
 
 
@@ -64,6 +67,17 @@ class AgentSystemComponent(LibraryComponent[AgentSystemState]):
         if capability not in declared_capabilities(adapter)[0]:
             raise SkipExecution(f"{adapter.name} cannot {what}: the adapter lacks capability '{capability}'.")
         return adapter
+
+
+def llm_state() -> LLMState:
+    """The LLM library's state in this suite: it scripts the system's LLM calls and counts them."""
+    try:
+        return BuiltIn().get_library_instance(LLM_LIBRARY).state
+    except RuntimeError:
+        raise RuntimeError(
+            "The agent system's LLM calls are scripted through the LLM library: import "
+            "keywords/agent_system.resource (or keywords/llm.resource) in this suite."
+        ) from None
 
 
 def skip_unsupported(call: Callable[[], T]) -> T:

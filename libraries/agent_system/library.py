@@ -51,8 +51,12 @@ class AgentSystemLibrary(DynamicCore):
 
     = Scripting the system's LLM =
 
-    Against the emulator each run's model carries the current test's scope, so the LLM library's emulator
-    keywords (`LLM Will Answer`, `LLM Will Fail`, `LLM Stream Will Break`, ...) script the calls the system makes.
+    Against the emulator the system gets base URLs that put every LLM call it makes into a scope of its own
+    (``<emulator>/scope/<scope>/v1``, ``<emulator>/scope/<scope>/anthropic``), whatever model it names, and each
+    run's model carries the same scope for systems that send the model they are given. The LLM library's emulator
+    keywords (`LLM Will Answer`, `LLM Will Fail`, `LLM Stream Will Break`, ...) script that scope while the system
+    runs, so they reach its next call, streamed or not; what a test leaves unconsumed is dropped before the next
+    test. The system's LLM calls are counted in the log and the run summary apart from the kit's own.
 
     = Assertions =
 

@@ -1,8 +1,10 @@
-"""The llmock control API: queue behaviours for this test's requests and read its request journal.
+"""The emulator's control API: queue behaviours for one scope's requests and read that scope's journal.
 
-Scripts are scoped: in emulator mode the library sends the model as ``<model>@<scope>`` and every behaviour
-matches ``*@<scope>`` only, so suites running in parallel against the one emulator of the run never take each
-other's scripted replies or faults, and journal queries count this test's requests only.
+Scripts are scoped: every behaviour matches models ``*@<scope>`` only, so suites running in parallel against the
+one emulator of the run never take each other's scripted replies or faults. A request is in a scope when its model
+is sent as ``<model>@<scope>``: the library's own calls name their test's scope so; a system under test gets base
+URLs ``<root>/scope/<scope>/v1`` and ``<root>/scope/<scope>/anthropic``, where the kit's emulator
+(``llm_emulator``) adds the scope to whatever model the system sends.
 """
 
 from __future__ import annotations
@@ -34,11 +36,16 @@ class EmulatorControl:
     def __init__(self, root_url: str) -> None:
         self.root_url = root_url.rstrip("/")
 
-    def openai_base_url(self) -> str:
-        return f"{self.root_url}/v1"
+    def openai_base_url(self, scope: str | None = None) -> str:
+        """The OpenAI SDK's base URL; with ``scope`` every call through it lands in that scope."""
+        return f"{self._root(scope)}/v1"
 
-    def anthropic_base_url(self) -> str:
-        return f"{self.root_url}/anthropic"
+    def anthropic_base_url(self, scope: str | None = None) -> str:
+        """The Anthropic SDK's base URL (the SDK appends ``/v1/messages``); ``scope`` as for OpenAI."""
+        return f"{self._root(scope)}/anthropic"
+
+    def _root(self, scope: str | None) -> str:
+        return self.root_url if scope is None else f"{self.root_url}/scope/{scope}"
 
     def queue(self, behaviour: dict[str, Any], *, provider: str, scope: str) -> None:
         match = {
@@ -54,10 +61,28 @@ class EmulatorControl:
                 f"{response.text[:300]}"
             )
 
-    def requests(self, *, provider: str, scope: str) -> list[dict[str, Any]]:
-        records = self._send("GET", "/_llmock/requests").json()["requests"]
-        suffix = f"{SCOPE_SEPARATOR}{scope}"
-        return [r for r in records if r["provider"] == provider and (r.get("model") or "").endswith(suffix)]
+    def requests(self, *, provider: str, scope: str, after: int = 0) -> list[dict[str, Any]]:
+        """The journal of ``scope``'s requests to ``provider`` numbered above ``after``, oldest first."""
+        records = self._answer("GET", f"/_emulator/scopes/{scope}/requests", params={"after": after})["requests"]
+        return [record for record in records if record["provider"] == provider]
+
+    def drop_scripts(self, scope: str) -> int:
+        """Drops what is still scripted for ``scope``; returns the journal number requests after this one exceed."""
+        return self._answer("DELETE", f"/_emulator/scopes/{scope}/scripts")["journal_seq"]
+
+    def figures(self, scope: str) -> list[dict[str, Any]]:
+        """What the calls of ``scope`` came to so far: a row per provider and model with ``calls``,
+        ``input_tokens``, ``output_tokens`` and ``faults`` (calls that met a scripted fault or an error)."""
+        return self._answer("GET", f"/_emulator/scopes/{scope}")["by_model"]
+
+    def _answer(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        response = self._send(method, path, **kwargs)
+        if response.status_code != 200:
+            raise LLMError(
+                f"The LLM emulator answered {method} {path} with status {response.status_code}: is it the kit's "
+                f"emulator (python -m llm_emulator)? {response.text[:300]}"
+            )
+        return response.json()
 
     def _send(self, method: str, path: str, **kwargs: Any) -> httpx2.Response:
         try:

@@ -44,9 +44,23 @@ class LLMLibrary(DynamicCore):
 
     = Emulator scripts =
 
-    Keywords such as `LLM Will Fail` or `LLM Stream Will Break` script the emulator for the current test only:
-    the model is sent as ``<model>@<test scope>`` and scripts match that scope, so parallel suites sharing the
-    run's emulator never take each other's scripts. Against a real provider these keywords skip the test.
+    Keywords such as `LLM Will Fail` or `LLM Stream Will Break` script the emulator for one *scope*: a script
+    matches only requests whose model is sent as ``<model>@<scope>``, so parallel suites sharing the run's emulator
+    never take each other's scripts. Against a real provider these keywords skip the test.
+
+    - The library's own calls (`Ask LLM` ...) send their model with the current test's scope, and the keywords
+      script that scope.
+    - While a system under test runs in the suite (`Start Agent System`), the keywords script *the system's* scope
+      instead, one per started system. The system gets the emulator's base URLs ``<emulator>/scope/<scope>/v1``
+      (OpenAI) and ``<emulator>/scope/<scope>/anthropic`` (Anthropic); the kit's emulator (``python -m
+      llm_emulator``, llmock behind a scoping layer) adds the scope to whatever model the system sends, so a
+      script reaches the system's next call whatever its model and whether it streams or not. Before each test
+      the scope's unconsumed scripts are dropped, and `Get LLM Requests` and the checks built on it read only the
+      requests of the current test. The library's own calls keep their test scope meanwhile: a script made while
+      a system runs is for the system.
+
+    The system's calls, tokens and the calls that met a scripted fault are logged after each test and counted in
+    the run summary (``summary.json``: ``llm.system_under_test``), apart from the library's own calls.
 
     = Failures =
 
@@ -109,6 +123,7 @@ class LLMLibrary(DynamicCore):
             self.state.cassette = Cassette(path, self.state.llm_mode)
 
     def end_test(self, data, result) -> None:
+        self.state.end_test()
         if self.state.cassette is not None:
             self.state.cassette.close()
             self.state.cassette = None

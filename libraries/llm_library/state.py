@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tempfile
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -87,17 +88,57 @@ class LLMState:
     cassette: Cassette | None = None
     suite_token: str = field(default_factory=lambda: uuid.uuid4().hex[:10])
     test_number: int = 0
+    system: SystemScope | None = None
+    """The scope of the system under test while one runs in this suite: scripts and journal reads go there."""
     _ledger: SpendLedger | None = None
 
     @property
     def scope(self) -> str:
-        """Unique per test: scripted emulator behaviours and journal queries never cross tests or suites."""
+        """Unique per test: the library's own calls, and their scripts and journal queries, never cross tests or
+        suites."""
         return f"{self.suite_token}-t{self.test_number}"
+
+    @property
+    def script_scope(self) -> str:
+        """Where the emulator keywords script and read: the running system's scope, else this test's."""
+        return self.system.name if self.system is not None else self.scope
+
+    @property
+    def journal_after(self) -> int:
+        """Journal entries of the script scope numbered up to this belong to earlier tests of the suite."""
+        return self.system.journal_after if self.system is not None else 0
 
     def start_test(self) -> None:
         self.test_number += 1
         self.test_calls = []
         self.last = None
+        if self.system is not None:
+            self._on_system(self.system.start_test)
+
+    def end_test(self) -> None:
+        if self.system is not None:
+            self._on_system(self.system.log_test)
+
+    def _on_system(self, action: Callable[[EmulatorControl], None]) -> None:
+        """Between tests an emulator that does not answer is worth a warning, not an error of the next test."""
+        try:
+            action(self.emulator())
+        except LLMError as error:
+            logger.warn(f"The system's LLM scope was not updated between tests: {error}")
+
+    # -- the system under test ------------------------------------------------------------------------
+
+    def open_system_scope(self, system_name: str) -> str:
+        """A new scope for a system under test started in this suite; returns its name."""
+        self.close_system_scope()
+        self.system = SystemScope(f"{self.suite_token}-sut{self.test_number}", system_name)
+        return self.system.name
+
+    def close_system_scope(self) -> None:
+        """Adds what the system's LLM calls came to to the run summary (section ``llm_system``) and the log."""
+        system, self.system = self.system, None
+        if system is not None:
+            system.record(self.emulator())
 
     # -- connections ------------------------------------------------------------------------------
 
@@ -208,6 +249,63 @@ class LLMState:
 
     def test_cost(self) -> float:
         return sum(call.cost_usd or 0.0 for call in self.test_calls)
+
+
+@dataclass
+class SystemScope:
+    """The emulator scope of one system under test: every LLM call it makes, whatever its model, lands here."""
+
+    name: str
+    system_name: str
+    journal_after: int = 0
+    _seen: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+
+    def start_test(self, emulator: EmulatorControl) -> None:
+        """Drops what an earlier test scripted and left unconsumed; later journal reads skip earlier requests."""
+        self.journal_after = emulator.drop_scripts(self.name)
+        self._seen = _by_model(emulator.figures(self.name))
+
+    def log_test(self, emulator: EmulatorControl) -> None:
+        now = _by_model(emulator.figures(self.name))
+        calls = [
+            {**row, **{name: row[name] - self._seen.get(key, {}).get(name, 0) for name in SYSTEM_FIGURES}}
+            for key, row in now.items()
+        ]
+        calls = [row for row in calls if row["calls"]]
+        if calls:
+            logger.info(f"LLM calls of {self.system_name} in this test: {_system_line(calls)}.")
+
+    def record(self, emulator: EmulatorControl) -> None:
+        rows = emulator.figures(self.name)
+        for row in rows:
+            facts.add(
+                "llm_system",
+                system=self.system_name,
+                provider=row["provider"],
+                model=row["model"],
+                mode="emulator",
+                **{name: row[name] for name in SYSTEM_FIGURES},
+            )
+        logger.info(f"LLM calls of {self.system_name} in this suite: {_system_line(rows)}.")
+
+
+SYSTEM_FIGURES = ("calls", "input_tokens", "output_tokens", "faults")
+
+
+def _by_model(rows: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
+    return {(row["provider"], row["model"]): row for row in rows}
+
+
+def _system_line(rows: list[dict[str, Any]]) -> str:
+    if not rows:
+        return "none"
+    total = {name: sum(row[name] for row in rows) for name in SYSTEM_FIGURES}
+    return (
+        f"{total['calls']} call(s), tokens in {total['input_tokens']} out {total['output_tokens']}, "
+        f"{total['faults']} met a fault ("
+        + ", ".join(f"{PROVIDER_NAMES.get(r['provider'], r['provider'])} {r['model']}: {r['calls']}" for r in rows)
+        + ")"
+    )
 
 
 def _default_ledger_path() -> Path:

@@ -14,19 +14,21 @@ from libraries.common import wait_until
 
 START_DEADLINE_S = 20.0
 STOP_DEADLINE_S = 10.0
+REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
 
 
 class PrivateEmulator:
-    """``llmock serve`` on a free loopback port; ``url`` is its root. Use as a context manager."""
+    """The kit's LLM emulator (``python -m llm_emulator``: llmock with per-scope routes) on a free loopback port;
+    ``url`` is its root. Use as a context manager."""
 
     def __init__(self) -> None:
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             port = sock.getsockname()[1]
         self.url = f"http://127.0.0.1:{port}"
-        llmock = Path(sys.executable).with_name("llmock")
         self._process = subprocess.Popen(
-            [str(llmock), "serve", "--host", "127.0.0.1", "--port", str(port)],
+            [sys.executable, "-m", "llm_emulator", "--host", "127.0.0.1", "--port", str(port)],
+            cwd=REPOSITORY_ROOT,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )

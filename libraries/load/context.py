@@ -53,9 +53,9 @@ def _library(name: str, resource: str, setup: str) -> Any:
 
 
 def _model(systems: Any, provider: str) -> str:
-    """The model the system must send: against the emulator it carries the current test's scope."""
+    """The model the system must send: against the emulator it carries the system's scope (its base URLs do too)."""
     mode, model = systems.models.get(provider, ("real", None))
     if mode != "emulator":
         return model
     llm = _library(LLM_LIBRARY, "keywords/llm.resource", "Connect To The LLM Providers")
-    return scoped_model(model, llm.state.scope)
+    return scoped_model(model, llm.state.script_scope)

@@ -182,9 +182,11 @@ def _redis_answers(port: int) -> bool:
 
 
 def start_llm_emulator(run_dir: Path) -> Server:
+    """The kit's LLM emulator (``python -m llm_emulator``: llmock behind the per-scope routes), one per run."""
+    program = _program("from llm_emulator.server import main")
+
     def command(port: int) -> list[str]:
-        serve = ["serve", "--host", "127.0.0.1", "--port", str(port)]
-        return [sys.executable, "-c", "from llmock.cli import app; app()", *serve]
+        return [sys.executable, "-c", program, "--host", "127.0.0.1", "--port", str(port)]
 
     def healthy(port: int) -> bool:
         return _answers_http(f"http://127.0.0.1:{port}/health")
@@ -200,8 +202,7 @@ def start_fault_proxy(run_dir: Path) -> Server:
     """The kit's fault proxy (``python -m fault_proxy``, Toxiproxy's HTTP API), one per run; its proxies listen on
     loopback ports it picks."""
 
-    root = str(Path(__file__).resolve().parents[2])  # importable also without an editable install
-    program = f"import sys; sys.path.insert(0, {root!r}); from fault_proxy.server import main; sys.exit(main())"
+    program = _program("from fault_proxy.server import main")
 
     def command(port: int) -> list[str]:
         return [sys.executable, "-c", program, "--host", "127.0.0.1", "--port", str(port)]
@@ -211,6 +212,12 @@ def start_fault_proxy(run_dir: Path) -> Server:
 
     process, port = _start("faults", run_dir, command, healthy)
     return Server("faults", f"http://127.0.0.1:{port}", process)
+
+
+def _program(import_main: str) -> str:
+    """Python code that runs one of the kit's programs, importable also without an editable install."""
+    root = str(Path(__file__).resolve().parents[2])
+    return f"import sys; sys.path.insert(0, {root!r}); {import_main}; sys.exit(main())"
 
 
 def _answers_http(url: str) -> bool:

@@ -15,6 +15,9 @@ AREA_TAGS = ("redis", "postgres", "llm", "orchestration", "faults", "load", "hea
 SLOWEST = 10
 LLM_SECTION = "llm"
 LLM_FIGURES = ("calls", "input_tokens", "cached_input_tokens", "output_tokens", "cost_usd")
+SYSTEM_LLM_SECTION = "llm_system"
+"""The LLM calls of the systems under test, as the emulator counted them in each system's scope."""
+SYSTEM_LLM_FIGURES = ("calls", "input_tokens", "output_tokens", "faults")
 
 
 def summarize(suite: TestSuite) -> dict[str, Any]:
@@ -34,7 +37,10 @@ def summarize(suite: TestSuite) -> dict[str, Any]:
             }
             for test in sorted(tests, key=lambda test: test.elapsed_time, reverse=True)[:SLOWEST]
         ],
-        "llm": _llm(sections.pop(LLM_SECTION, [])),
+        "llm": {
+            **_llm(sections.pop(LLM_SECTION, [])),
+            "system_under_test": _system_llm(sections.pop(SYSTEM_LLM_SECTION, [])),
+        },
         "sections": sections,
     }
 
@@ -88,6 +94,15 @@ def _llm(rows: list[dict[str, Any]]) -> dict[str, Any]:
     )
     by_model.sort(key=lambda row: (row.get("provider", ""), row.get("model", ""), row.get("mode", "")))
     total = {figure: round(sum(row.get(figure, 0) for row in by_model), 9) for figure in LLM_FIGURES}
+    return {"by_model": by_model, "total": total}
+
+
+def _system_llm(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The systems' own calls, apart from the kit's (``by_model`` and ``total`` above are the kit's calls only)."""
+    labels = ("system", "provider", "model", "mode")
+    by_model = facts.merge_rows({key: row[key] for key in (*labels, *SYSTEM_LLM_FIGURES) if key in row} for row in rows)
+    by_model.sort(key=lambda row: tuple(str(row.get(label, "")) for label in labels))
+    total = {figure: sum(row.get(figure, 0) for row in by_model) for figure in SYSTEM_LLM_FIGURES}
     return {"by_model": by_model, "total": total}
 
 

@@ -16,7 +16,7 @@ def console(summary: dict[str, Any]) -> str:
         "By area (pass/fail/skip): "
         + ", ".join(f"{tag} {c['pass']}/{c['fail']}/{c['skip']}" for tag, c in summary["areas"].items()),
         "Slowest: " + ", ".join(f"{row['test']} {row['seconds']:.1f} s" for row in summary["slowest"][:3]),
-        f"LLM: {_llm_total(summary['llm'])}",
+        f"LLM: {_llm_total(summary['llm'])}; system under test: {_system_llm_total(summary['llm'])}",
     ]
     for section, rows in summary["sections"].items():
         lines.append(f"{section.capitalize()}: {len(rows)} row(s), see summary.md")
@@ -36,6 +36,8 @@ def markdown(summary: dict[str, Any]) -> str:
         _md_table(["Test", "Seconds", "Status"], _slowest_rows(summary)),
         "### LLM calls",
         _llm_table(summary["llm"], _md_table),
+        "### LLM calls of the system under test",
+        _system_llm_table(summary["llm"], _md_table),
     ]
     for section, rows in summary["sections"].items():
         parts += [f"### {section.capitalize()}", _generic_table(rows, _md_table)]
@@ -50,6 +52,7 @@ def metadata(summary: dict[str, Any]) -> str:
         _robot_table(AREA_HEADER, _area_rows(summary)),
         _robot_table(["Slowest test", "Seconds", "Status"], _slowest_rows(summary)),
         _llm_table(summary["llm"], _robot_table),
+        _system_llm_table(summary["llm"], _robot_table),
     ]
     parts += [_generic_table(rows, _robot_table, title=section) for section, rows in summary["sections"].items()]
     return "\n\n".join(parts)
@@ -94,6 +97,36 @@ def _llm_table(llm: dict[str, Any], table) -> str:
     if not rows:
         return "No LLM calls."
     return table(["Provider", "Model", "Mode", "Calls", "Tokens in", "Tokens out", "Cost USD"], rows)
+
+
+def _system_llm_total(llm: dict[str, Any]) -> str:
+    total = _system_llm(llm)["total"]
+    if not total.get("calls"):
+        return "no calls"
+    return (
+        f"{total['calls']:g} calls, {total['input_tokens']:g} tokens in, {total['output_tokens']:g} out, "
+        f"{total['faults']:g} met a fault"
+    )
+
+
+def _system_llm_table(llm: dict[str, Any], table) -> str:
+    rows = [
+        (
+            r.get("system", ""),
+            r.get("provider", ""),
+            r.get("model", ""),
+            *(f"{r.get(name, 0):g}" for name in ("calls", "input_tokens", "output_tokens", "faults")),
+        )
+        for r in _system_llm(llm)["by_model"]
+    ]
+    if not rows:
+        return "No LLM calls of a system under test."
+    return table(["System", "Provider", "Model", "Calls", "Tokens in", "Tokens out", "Faults met"], rows)
+
+
+def _system_llm(llm: dict[str, Any]) -> dict[str, Any]:
+    """A summary written before systems were counted has no such part."""
+    return llm.get("system_under_test") or {"by_model": [], "total": {}}
 
 
 def _generic_table(rows: list[dict[str, Any]], table, title: str = "") -> str:

@@ -18,7 +18,7 @@ from libraries.llm_library.settings import PROVIDERS, resolve
 from libraries.services import runtime
 from libraries.services.settings import setting
 
-from ..base import AgentSystemComponent, skip_unsupported
+from ..base import AgentSystemComponent, llm_state, skip_unsupported
 from ..contract import Capability, NotSupported, SystemConfig, declared_capabilities
 from ..selection import SETTING, load_adapter
 
@@ -73,7 +73,7 @@ class LifecycleKeywords(AgentSystemComponent):
         namespace = runtime.current_namespace()
         if namespace is None:
             raise RuntimeError("Start Agent System needs the suite's namespace: call Open Suite Namespace first.")
-        llm = self._llm_settings(endpoints.llm_emulator_url)
+        llm = self._llm_settings(endpoints.llm_emulator_url, adapter.name)
         urls = system_urls(
             endpoints.database_url,
             endpoints.redis_url,
@@ -116,6 +116,8 @@ class LifecycleKeywords(AgentSystemComponent):
         if adapter is not None:
             adapter.stop()
             logger.info(f"Stopped {adapter.name}.")
+            if any(mode == "emulator" for mode, _ in self.library.models.values()):
+                llm_state().close_system_scope()
         release_current_suite()  # its fault proxies and private servers, if it had any
 
     @keyword("Kill Agent Worker")
@@ -204,10 +206,16 @@ class LifecycleKeywords(AgentSystemComponent):
         logger.info(f"Health: {report}")
         return status
 
-    def _llm_settings(self, emulator_url: str | None) -> dict[str, Any]:
+    def _llm_settings(self, emulator_url: str | None, system_name: str) -> dict[str, Any]:
+        """Each provider's settings; against the emulator the base URLs carry a scope of this system's own, so
+        every call it makes lands there whatever model it picks, and the emulator keywords script it."""
+        scope: list[str] = []
+
         def emulator_base_url(provider: str) -> str:
+            if not scope:
+                scope.append(llm_state().open_system_scope(system_name))
             control = EmulatorControl(emulator_url or "")
-            return control.openai_base_url() if provider == "openai" else control.anthropic_base_url()
+            return control.openai_base_url(scope[0]) if provider == "openai" else control.anthropic_base_url(scope[0])
 
         return {
             provider: resolve(

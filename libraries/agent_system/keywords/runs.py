@@ -14,10 +14,9 @@ from robot.libraries.BuiltIn import BuiltIn
 from libraries.common import duration, wait_until, with_assertion_polling
 from libraries.llm_library.emulator import scoped_model
 
-from ..base import AgentSystemComponent, skip_unsupported
+from ..base import AgentSystemComponent, llm_state, skip_unsupported
 from ..contract import TERMINAL, Capability, ErrorKind, NotSupported, RunView
 
-LLM_LIBRARY = "libraries.llm_library.LLMLibrary"
 MAX_PARALLEL_SUBMITS = 16
 
 
@@ -28,9 +27,9 @@ class RunKeywords(AgentSystemComponent):
     def submit_agent_run(self, goal: str, provider: str = "openai", *, deadline: timedelta | None = None) -> str:
         """Submits a run of ``goal`` on ``provider`` (``openai`` or ``anthropic``) and returns its id.
 
-        Against the emulator the run's model carries the current test's scope, so `LLM Will Answer`,
-        `LLM Will Fail` and the other emulator keywords script this run's LLM calls. ``deadline`` is how long
-        the run may take before the system must fail it.
+        Against the emulator the system's calls land in its own scope (its base URLs carry it, and so does the
+        model handed to the adapter), so `LLM Will Answer`, `LLM Will Fail` and the other emulator keywords
+        script this run's LLM calls. ``deadline`` is how long the run may take before the system must fail it.
 
         Example:
         | ${run} =    `Submit Agent Run`    Summarise the quarterly report
@@ -403,17 +402,12 @@ class RunKeywords(AgentSystemComponent):
         return f"{len(waiting)} of {len(runs)} run(s) did not finish within {duration(timeout)}: {shown}"
 
     def _model(self, provider: str) -> str:
+        """The model, against the emulator with the system's scope: the same scope its base URLs carry, for
+        systems that send the model they are given."""
         mode, model = self.library.models.get(provider, ("real", None))
         if mode != "emulator":
             return model
-        try:
-            llm = BuiltIn().get_library_instance(LLM_LIBRARY)
-        except RuntimeError:
-            raise RuntimeError(
-                "The agent system's LLM calls are scripted per test through the LLM library: import "
-                "keywords/agent_system.resource (or keywords/llm.resource) in this suite."
-            ) from None
-        return scoped_model(model, llm.state.scope)
+        return scoped_model(model, llm_state().script_scope)
 
 
 def _tokens(view: RunView) -> int:

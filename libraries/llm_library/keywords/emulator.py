@@ -236,12 +236,14 @@ class EmulatorKeywords(LLMComponent):
         if behaviour.get("times") is not None and behaviour["times"] < 1:
             raise LLMConfigurationError(f"times must be 1 or more, got {behaviour['times']}.")
         behaviour = {name: value for name, value in behaviour.items() if value is not None}
-        self.state.emulator().queue(behaviour, provider=connection.provider, scope=self.state.scope)
+        self.state.emulator().queue(behaviour, provider=connection.provider, scope=self.state.script_scope)
         logger.info(f"Emulated {PROVIDER_NAMES[connection.provider]} will {what}.")
 
     def _journal(self, alias: str | None) -> list[dict[str, Any]]:
         connection = self._emulated(alias)
-        return self.state.emulator().requests(provider=connection.provider, scope=self.state.scope)
+        return self.state.emulator().requests(
+            provider=connection.provider, scope=self.state.script_scope, after=self.state.journal_after
+        )
 
     def _emulated(self, alias: str | None):
         connection = self.state.connection(alias)
