@@ -11,6 +11,7 @@ SETTING = "AGENT_SYSTEM"
 BUILT_IN = {
     "reference": "libraries.agent_system.reference:ReferenceAdapter",
     "langgraph": "examples.langgraph.adapter:LangGraphAdapter",
+    "plain_sdk": "examples.plain_sdk.adapter:PlainSdkAdapter",
 }
 
 

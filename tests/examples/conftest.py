@@ -1,4 +1,4 @@
-"""The LangGraph example per test, on the run's real PostgreSQL and LLM emulator, in the test's schema."""
+"""The example systems per test, on the run's real PostgreSQL and LLM emulator, in the test's schema."""
 
 from __future__ import annotations
 
@@ -41,3 +41,35 @@ def start_langgraph(services: Endpoints, namespace: Namespace, tmp_path: Path) -
     for adapter in started:
         left = processes_with(f"LG_SCHEMA={adapter.config.schema}")
         assert not left, f"processes of the LangGraph example outlived the test: {left}"
+
+
+@pytest.fixture
+def start_plain_sdk(services: Endpoints, namespace: Namespace, tmp_path: Path) -> Iterator[Callable[..., System]]:
+    """Starts the plain-SDK example's launcher in the test's schema; every run process is gone after the test."""
+    from examples.plain_sdk.adapter import PlainSdkAdapter
+
+    started: list[PlainSdkAdapter] = []
+
+    def start(workers: int = 2, **settings: float) -> System:
+        config = SystemConfig(
+            database_url=services.database_url,
+            schema=namespace.schema,
+            redis_url=services.redis_url,
+            key_prefix=namespace.key_prefix,
+            openai_base_url=f"{services.llm_emulator_url}/v1",
+            openai_api_key="emulator-key",
+            workers=workers,
+            log_file=str(tmp_path / "plain_sdk.log"),
+            **settings,
+        )
+        adapter = PlainSdkAdapter()
+        started.append(adapter)
+        adapter.start(config)
+        return System(adapter, Emulator(services.llm_emulator_url))
+
+    yield start
+    for adapter in started:
+        adapter.stop()
+    for adapter in started:
+        left = processes_with(f"PS_SCHEMA={adapter.config.schema}")
+        assert not left, f"processes of the plain-SDK example outlived the test: {left}"

@@ -1,0 +1,1 @@
+"""A multi-agent app written with the plain OpenAI SDK: one OS process per run (see README.md)."""
