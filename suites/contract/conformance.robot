@@ -19,8 +19,13 @@ A Submitted Run Ends And Reads Back
     Get Agent Run Step Count    ${run}    >    0
 
 The System's Processes Are Listed
-    [Documentation]    ``processes()`` names live processes: the registry the kit samples and stops them by.
+    [Documentation]    While a run is in flight, ``processes()`` names live processes: the registry the kit samples
+    ...    and stops them by.
+    Steps Will Be Slow
+    ${run}    Submit Agent Run    Keep the workers busy
+    Wait Until An Agent Step Is Running    ${run}
     Agent System Processes Should Be Alive
+    Run Should Succeed    ${run}
 
 A Killed Worker Is Gone And Its Run Still Ends
     [Documentation]    ``kill_worker``: the process is gone; the run ends (and succeeds where it resumes).
