@@ -13,6 +13,7 @@ from libraries.common import LibraryComponent, PollingLibrary
 from libraries.llm_library.settings import without_keys
 
 from .contract import AgentSystemAdapter, NotSupported, RunView, declared_capabilities
+from .drain import RunsOfTest
 from .errors import AgentSystemNotStarted
 
 T = TypeVar("T")
@@ -25,6 +26,7 @@ class AgentSystemState(PollingLibrary, Protocol):
     adapter: AgentSystemAdapter | None
     models: dict[str, tuple[str, str]]
     secrets: list[str]
+    runs_of_test: RunsOfTest
 
 
 class AgentSystemComponent(LibraryComponent[AgentSystemState]):
