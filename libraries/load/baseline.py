@@ -89,6 +89,14 @@ def not_recorded(system: str, recorded: Path, baseline: Path) -> str:
     return f"no baseline for {system}: recorded to {recorded}, adopt it with {command}"
 
 
+def _label(path: Path) -> str:
+    """A baseline in messages: ``reference/agent_runs.json`` under ``resources/baselines/``, else its file name."""
+    try:
+        return str(path.resolve().relative_to(BASELINE_DIRECTORY))
+    except ValueError:
+        return path.name
+
+
 def _shown(path: Path) -> str:
     """A path for a command to paste: relative to the working directory when inside it, quoted for the shell."""
     absolute = path.resolve()
@@ -173,7 +181,7 @@ def judge(
         f"+{relative_margin * 100:g} % (limit {relative_limit:.1f} ms) and +{absolute_margin_ms:g} ms "
         f"(limit {absolute_limit:.1f} ms)"
     )
-    compared = f"p95 {p95:.1f} ms against the baseline's p95 {base:.1f} ms ({baseline.path.name})"
+    compared = f"p95 {p95:.1f} ms against the baseline's p95 {base:.1f} ms ({_label(baseline.path)})"
     if result.samples < min_samples or baseline.samples < min_samples:
         return Verdict(
             False,
