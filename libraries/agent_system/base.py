@@ -15,6 +15,7 @@ from libraries.llm_library.settings import without_keys
 from libraries.llm_library.state import LLMState
 
 from .contract import AgentSystemAdapter, NotSupported, RunError, RunView, declared_capabilities
+from .drain import RunsOfTest
 from .errors import AgentSystemNotStarted
 
 T = TypeVar("T")
@@ -30,6 +31,7 @@ class AgentSystemState(PollingLibrary, Protocol):
     """When `Kill Agent Worker` last killed a process (``time.monotonic()``)."""
     models: dict[str, tuple[str, str]]
     secrets: list[str]
+    runs_of_test: RunsOfTest
 
 
 class AgentSystemComponent(LibraryComponent[AgentSystemState]):

@@ -322,7 +322,8 @@ class AgentSystemAdapter(ABC):
     """The contract the adapter was written to: set it to `CONTRACT_VERSION`. Version 1 adapters keep working
     for one release: ``kill_worker`` alone reads as ``kill_worker`` + ``resumes_after_crash`` (with a warning)."""
     expected_run_seconds: float = 1.0
-    """How long one ordinary run takes this system at rest: the kit scales its waiting deadlines by it."""
+    """How long one ordinary run takes this system at rest (the p95 of runs submitted one at a time): the kit
+    multiplies its default waiting deadlines by it over the reference system's (``deadlines.py``)."""
 
     @abstractmethod
     def start(self, config: SystemConfig) -> None:

@@ -6,6 +6,7 @@ from robotlibcore import DynamicCore
 
 from .capability_gate import CapabilityGate
 from .contract import AgentSystemAdapter
+from .drain import DrainBetweenTests, RunsOfTest
 from .keywords.checks import CheckKeywords
 from .keywords.conformance import ConformanceKeywords
 from .keywords.copies import CopyKeywords
@@ -64,6 +65,25 @@ class AgentSystemLibrary(DynamicCore):
     ``retry_timeout`` makes a getter poll until the assertion holds (by default the library's ``retry_timeout``,
     given at import; ``0``: no polling); it then fails with the last mismatch and how long it waited.
     ``Wait Until …`` keywords take ``timeout``: how long they wait for the state they name.
+
+    = Deadlines =
+
+    A deadline given to a keyword (``timeout=30 s``) is kept as given. The defaults (`Wait Until Agent Run
+    Finishes` 60 s, `Wait Until Agent Runs Finish` 2 minutes, `Wait Until An Agent Step Is Running` 30 s, an
+    ``agent runs`` load operation 40 s, and ``${AGENT_RUN_TIMEOUT}`` / ``${MANY_RUNS_TIMEOUT}`` of
+    ``keywords/agent_system.resource`` when not set) are those of the reference system. For a slower system they
+    are multiplied by its adapter's ``expected_run_seconds`` over the reference's (0.3 s): the LangGraph example
+    (0.6 s) waits twice as long. A faster system keeps the reference's.
+
+    = Between tests =
+
+    At the end of every test (after its teardown) the runs it submitted that are still going get a bound to end
+    (3 s for the reference system, scaled as the deadlines), then the adapter cancels those left
+    (``AgentSystemAdapter.drain``), so the next test starts on an idle system. The test's log says which runs
+    were still going and whether they were cancelled. A passed test that left runs to be cancelled gets a
+    warning (it should wait for what it submits, or cancel it), and so does any test whose runs could not be
+    stopped (a system without ``cancel``), naming them. Draining never changes a test's status. Runs submitted
+    in the suite setup are left to the suite.
     """
 
     ROBOT_LIBRARY_SCOPE = "SUITE"
@@ -77,6 +97,8 @@ class AgentSystemLibrary(DynamicCore):
         self.models: dict[str, tuple[str, str]] = {}
         self.secrets: list[str] = []
         """The real API keys the system was given: masked wherever a run's text is logged."""
+        self.runs_of_test = RunsOfTest()
+        self.between_tests = DrainBetweenTests(self)
         components = [
             LifecycleKeywords(self),
             RunKeywords(self),
@@ -86,4 +108,4 @@ class AgentSystemLibrary(DynamicCore):
             ConformanceKeywords(self),
         ]
         DynamicCore.__init__(self, components)
-        self.ROBOT_LIBRARY_LISTENER = [CapabilityGate(self)]
+        self.ROBOT_LIBRARY_LISTENER = [CapabilityGate(self), self.between_tests]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import re
 
 from .contract import AgentSystemAdapter
 from .errors import AdapterSelectionError
@@ -32,3 +33,12 @@ def load_adapter(choice: str | None) -> AgentSystemAdapter:
             f"{SETTING}: '{name}' is not an AgentSystemAdapter (libraries.agent_system.contract). {hint}"
         )
     return adapter_class()
+
+
+def system_key(adapter: AgentSystemAdapter) -> str:
+    """A file-system-safe name of the adapter's system, for what the kit keeps per system (load baselines): its
+    built-in name (``reference``, ``langgraph``), else ``module:Class`` of the adapter as a lower-case slug
+    (``my_team.adapters:MySystem`` -> ``my_team_adapters_mysystem``)."""
+    target = f"{type(adapter).__module__}:{type(adapter).__qualname__}"
+    built_in = {path: name for name, path in BUILT_IN.items()}
+    return built_in.get(target) or re.sub(r"[^a-z0-9]+", "_", target.lower()).strip("_")

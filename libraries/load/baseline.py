@@ -1,5 +1,9 @@
 """Baselines: a load result kept as JSON in ``resources/baselines/``, and the regression check against one.
 
+A scenario that drives the system under test (``agent runs``) has its baselines per system, in
+``resources/baselines/<system>/`` (``reference``, ``langgraph``, or the slug of an adapter's ``module:Class``); the
+Redis and PostgreSQL scenarios do not depend on the system and keep theirs in ``resources/baselines/``.
+
 A result regresses when its p95 is worse than the baseline's by more than the relative margin **and** by more
 than the absolute margin, and it has at least ``min_samples`` samples (as has the baseline): on a shared 2-core
 machine a small sample or a fast operation is mostly noise. Defaults: +50 %, +20 ms, 200 samples.
@@ -13,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import shlex
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -69,11 +74,37 @@ def mode(value: str | None) -> str:
     return chosen
 
 
-def path_of(name: str, directory: Path | None = None) -> Path:
-    """``agent_runs`` -> ``resources/baselines/agent_runs.json``; a path ending in ``.json`` is taken as it is."""
+def path_of(name: str, directory: Path | None = None, *, system: str | None = None) -> Path:
+    """``agent_runs`` -> ``resources/baselines/agent_runs.json``, or ``resources/baselines/<system>/agent_runs.json``
+    for a ``system``; a path ending in ``.json`` is taken as it is."""
     if name.endswith(".json"):
         return Path(name)
-    return (directory or BASELINE_DIRECTORY) / f"{slug(name)}.json"
+    base = directory or BASELINE_DIRECTORY
+    return (base / system if system else base) / f"{slug(name)}.json"
+
+
+def not_recorded(system: str, recorded: Path, baseline: Path) -> str:
+    """Why a system's comparison is skipped: its result was recorded to ``recorded``, and how to adopt it."""
+    command = f"mkdir -p {_shown(baseline.parent)} && cp {_shown(recorded)} {_shown(baseline)}"
+    return f"no baseline for {system}: recorded to {recorded}, adopt it with {command}"
+
+
+def _label(path: Path) -> str:
+    """A baseline in messages: ``reference/agent_runs.json`` under ``resources/baselines/``, else its file name."""
+    try:
+        return str(path.resolve().relative_to(BASELINE_DIRECTORY))
+    except ValueError:
+        return path.name
+
+
+def _shown(path: Path) -> str:
+    """A path for a command to paste: relative to the working directory when inside it, quoted for the shell."""
+    absolute = path.resolve()
+    try:
+        shown = str(absolute.relative_to(Path.cwd()))
+    except ValueError:
+        shown = str(absolute)
+    return shlex.quote(shown)
 
 
 def load(path: Path) -> Baseline:
@@ -150,7 +181,7 @@ def judge(
         f"+{relative_margin * 100:g} % (limit {relative_limit:.1f} ms) and +{absolute_margin_ms:g} ms "
         f"(limit {absolute_limit:.1f} ms)"
     )
-    compared = f"p95 {p95:.1f} ms against the baseline's p95 {base:.1f} ms ({baseline.path.name})"
+    compared = f"p95 {p95:.1f} ms against the baseline's p95 {base:.1f} ms ({_label(baseline.path)})"
     if result.samples < min_samples or baseline.samples < min_samples:
         return Verdict(
             False,

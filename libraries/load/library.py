@@ -53,6 +53,15 @@ class LoadLibrary(DynamicCore):
     ``LOAD_BASELINE=update`` (Robot variable or environment) writes the result as the new baseline instead:
     baselines never change by themselves. The log shows the latency histogram with the baseline's over it.
 
+    Baselines of ``agent runs`` are kept per system under test, in ``resources/baselines/<system>/<name>.json``:
+    ``<system>`` is ``reference`` or ``langgraph`` for the built-in adapters (``AGENT_SYSTEM``), else the
+    adapter's ``module:Class`` as a lower-case slug (``my_team.adapters:MySystem`` -> ``my_team_adapters_mysystem``).
+    The Redis and PostgreSQL scenarios do not depend on the system: theirs stay in ``resources/baselines/``.
+    A system without a baseline of that name is not compared and the test is *skipped*, never passed:
+    ``no baseline for langgraph: recorded to results/baselines/langgraph/agent_runs.json, adopt it with
+    mkdir -p resources/baselines/langgraph && cp ...``. The run writes only to its output directory; adopting the
+    recorded result (reviewed, on a quiet machine) is the explicit act that adds the system's baseline.
+
     = Resources under load =
 
     While `Run Load` drives ``agent runs``, a sampler records four times a second what the system under test

@@ -39,6 +39,9 @@ class LoadResult:
     environment: dict[str, Any] = field(default_factory=dict)
     resources: ResourceSeries | None = None
     """What the system under test held while the load ran (agent runs of an adapter that lists its processes)."""
+    system: str | None = None
+    """The key of the system under test (``reference``, ``langgraph`` ...) for a scenario that drives one: its
+    baselines are kept per system. None: the scenario does not depend on it (Redis, PostgreSQL)."""
 
     @property
     def samples(self) -> int:
@@ -94,6 +97,7 @@ class LoadResult:
             "error_kinds": self.error_kinds,
             "extra": self.extra,
             "environment": self.environment,
+            **({"system": self.system} if self.system is not None else {}),
             "histogram": encode(self.histogram),
             **({"resources": self.resources.to_json()} if self.resources is not None else {}),
         }

@@ -16,6 +16,7 @@ from typing import Any
 import redis
 
 from libraries.agent_system.contract import AgentSystemAdapter, NotSupported, RunView
+from libraries.agent_system.selection import system_key
 from libraries.postgres_library.connections import open_session
 from libraries.postgres_library.settings import SessionSettings
 
@@ -115,9 +116,21 @@ class AgentRuns:
     name = "agent runs"
 
     def __init__(
-        self, adapter: AgentSystemAdapter, *, model: str, provider: str = "openai", goal: str = "Load", timeout_s: float
+        self,
+        adapter: AgentSystemAdapter,
+        *,
+        model: str,
+        provider: str = "openai",
+        goal: str = "Load",
+        timeout_s: float,
+        on_submit: Callable[[str], None] | None = None,
     ) -> None:
+        """``on_submit`` is told each run id as it is submitted (the agent-system library drains them after
+        the test)."""
         self.adapter = adapter
+        self.system = system_key(adapter)
+        """Whose baselines the results compare with (``resources/baselines/<system>/``)."""
+        self.on_submit = on_submit
         self.model = model
         self.provider = provider
         self.goal = goal
@@ -139,6 +152,8 @@ class AgentRuns:
     def worker(self) -> Iterator[Callable[[int], None]]:
         def operate(index: int) -> None:
             run_id = self.adapter.submit(f"{self.goal} #{index + 1}", provider=self.provider, model=self.model)
+            if self.on_submit is not None:
+                self.on_submit(run_id)
             finished = threading.Event()
             with self._lock:
                 self.submitted.append(run_id)

@@ -15,7 +15,7 @@ Suite Setup       Open Agent Load Suite Behind Fault Proxies    workers=4
 Suite Teardown    Close Agent Load Suite
 Test Teardown     Remove All Faults
 
-Test Tags         load    orchestration
+Test Tags         load
 
 
 *** Variables ***

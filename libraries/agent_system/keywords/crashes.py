@@ -8,6 +8,7 @@ from robot.api.deco import keyword
 
 from libraries.common import WaitTimeout, wait_until
 
+from .. import deadlines
 from ..base import AgentSystemComponent
 from ..contract import Capability
 
@@ -16,12 +17,11 @@ class CrashKeywords(AgentSystemComponent):
     """What a system whose processes are killed must still do: end every run, resumed or failed with a reason."""
 
     @keyword("Agent Run Should End After Its Worker Was Killed")
-    def agent_run_should_end_after_its_worker_was_killed(
-        self, run: str, timeout: timedelta = timedelta(seconds=60)
-    ) -> str:
+    def agent_run_should_end_after_its_worker_was_killed(self, run: str, timeout: timedelta | None = None) -> str:
         """Waits up to ``timeout`` for ``run``, whose worker was killed, to reach a terminal state, and returns it.
 
-        A system that resumes killed work (capability ``resumes_after_crash``) finishes the run; one that does not
+        ``timeout`` defaults to the deadline of `Wait Until Agent Run Finishes`. A system that resumes killed
+        work (capability ``resumes_after_crash``) finishes the run; one that does not
         must fail it with a reason. A run still unfinished after ``timeout`` fails the test, naming the run, its
         status and how long it has been unfinished since the kill.
 
@@ -30,6 +30,7 @@ class CrashKeywords(AgentSystemComponent):
         Example:
         | `Agent Run Should End After Its Worker Was Killed`    ${run}
         """
+        timeout = deadlines.deadline(timeout, deadlines.RUN, self.adapter)
         killed_at = self.library.last_kill or time.monotonic()
         try:
             view = wait_until(lambda: (seen := self.run_view(run)).finished and seen, timeout.total_seconds())

@@ -14,6 +14,7 @@ from robot.libraries.BuiltIn import BuiltIn
 from libraries.common import duration, wait_until, with_assertion_polling
 from libraries.llm_library.emulator import scoped_model
 
+from .. import deadlines
 from ..base import AgentSystemComponent, llm_state, skip_unsupported
 from ..contract import TERMINAL, Capability, ErrorKind, NotSupported, RunView
 
@@ -44,6 +45,7 @@ class RunKeywords(AgentSystemComponent):
         run_id = skip_unsupported(
             lambda: adapter.submit(goal, provider=provider, model=self._model(provider), deadline_s=deadline_s)
         )
+        self.library.runs_of_test.add(adapter, run_id)
         logger.info(f"Submitted run {run_id} on {provider}: {goal[:200]}")
         return run_id
 
@@ -106,51 +108,58 @@ class RunKeywords(AgentSystemComponent):
         """
         model = self._model(provider)
         adapter = self.adapter
+
+        def submit(number: int) -> str:
+            run_id = adapter.submit(f"{goal} #{number}", provider=provider, model=model)
+            self.library.runs_of_test.add(adapter, run_id)
+            return run_id
+
         with ThreadPoolExecutor(max_workers=min(MAX_PARALLEL_SUBMITS, max(1, count))) as pool:
-            futures = [
-                pool.submit(adapter.submit, f"{goal} #{number}", provider=provider, model=model)
-                for number in range(1, count + 1)
-            ]
+            futures = [pool.submit(submit, number) for number in range(1, count + 1)]
             run_ids = [future.result() for future in futures]
         logger.info(f"Submitted {len(run_ids)} runs concurrently.")
         return run_ids
 
     @keyword("Wait Until Agent Run Finishes")
-    def wait_until_agent_run_finishes(self, run: str, timeout: timedelta = timedelta(seconds=60)) -> str:
+    def wait_until_agent_run_finishes(self, run: str, timeout: timedelta | None = None) -> str:
         """Waits until ``run`` is ``succeeded``, ``failed`` or ``cancelled`` and returns that status.
 
         ``timeout`` bounds one operation: after that time the keyword stops waiting for it. It then fails naming
-        the status and the steps the run was stuck in.
+        the status and the steps the run was stuck in. Default: 60 s for the reference system, scaled for a
+        slower one (see `Deadlines`).
 
         Example:
         | `Wait Until Agent Run Finishes`    ${run}    timeout=30 s
         """
-        return self._wait_all([run], timeout)[0].status
+        return self._wait_all([run], deadlines.deadline(timeout, deadlines.RUN, self.adapter))[0].status
 
     @keyword("Wait Until Agent Runs Finish")
-    def wait_until_agent_runs_finish(self, runs: list[str], timeout: timedelta = timedelta(seconds=120)) -> None:
+    def wait_until_agent_runs_finish(self, runs: list[str], timeout: timedelta | None = None) -> None:
         """Waits until every run in ``runs`` has finished; fails naming the ones that did not.
 
-        ``timeout`` bounds one operation: after that time the keyword stops waiting for it.
+        ``timeout`` bounds one operation: after that time the keyword stops waiting for it. Default: 2 minutes for
+        the reference system, scaled for a slower one (see `Deadlines`).
 
         Example:
         | `Wait Until Agent Runs Finish`    ${runs}    timeout=2 min
         """
-        finished = self._wait_all(runs, timeout)
+        finished = self._wait_all(runs, deadlines.deadline(timeout, deadlines.RUNS, self.adapter))
         counts: dict[str, int] = {}
         for run in finished:
             counts[run.status] = counts.get(run.status, 0) + 1
         logger.info(f"{len(finished)} runs finished: {counts}")
 
     @keyword("Wait Until An Agent Step Is Running")
-    def wait_until_an_agent_step_is_running(self, run: str, timeout: timedelta = timedelta(seconds=30)) -> None:
+    def wait_until_an_agent_step_is_running(self, run: str, timeout: timedelta | None = None) -> None:
         """Waits until a worker is working on one of the steps of ``run`` (to kill it mid-step, say).
 
-        ``timeout`` bounds one operation: after that time the keyword stops waiting for it.
+        ``timeout`` bounds one operation: after that time the keyword stops waiting for it. Default: 30 s for the
+        reference system, scaled for a slower one (see `Deadlines`).
 
         Example:
         | `Wait Until An Agent Step Is Running`    ${run}
         """
+        timeout = deadlines.deadline(timeout, deadlines.STEP_RUNNING, self.adapter)
         wait_until(
             lambda: any(step.status == "running" for step in self.run_view(run).steps),
             timeout,

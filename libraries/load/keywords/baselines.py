@@ -6,6 +6,7 @@ from pathlib import Path
 
 from robot.api import logger
 from robot.api.deco import keyword
+from robot.api.exceptions import SkipExecution
 from robot.libraries.BuiltIn import BuiltIn
 
 from libraries.common import LibraryComponent, setting
@@ -32,20 +33,31 @@ class BaselineKeywords(LibraryComponent[object]):
     ) -> None:
         """Fails when p95 is worse than the baseline's p95 by more than ``relative_margin`` and ``absolute_margin``.
 
-        ``baseline`` names ``resources/baselines/<baseline>.json`` (or is a path ending in ``.json``). With fewer
-        than ``min_samples`` samples in the result or the baseline nothing is judged (a warning says so).
-        With ``LOAD_BASELINE=update`` the result is written as the new baseline instead. The log shows the
-        latency histogram with the baseline's drawn over it (``picture=${False}``: not drawn).
+        ``baseline`` names ``resources/baselines/<baseline>.json``, or for a result of the system under test
+        (``agent runs``) ``resources/baselines/<system>/<baseline>.json`` (see `Baselines`); or it is a path
+        ending in ``.json``. With fewer than ``min_samples`` samples in the result or the baseline nothing is
+        judged (a warning says so). With ``LOAD_BASELINE=update`` the result is written as the new baseline
+        instead. The log shows the latency histogram with the baseline's drawn over it (``picture=${False}``: not
+        drawn).
+
+        A system with no baseline of that name is not compared: the test is *skipped* with ``no baseline for
+        <system>: recorded to <path>, adopt it with <command>``. The result is written as a baseline to
+        ``${OUTPUT_DIR}/baselines/<system>/`` (never into ``resources/``), and the command copies it there.
 
         Example:
         | `Load Result Should Not Regress`    ${result}    agent_runs
         | `Load Result Should Not Regress`    ${result}    redis_set_get    relative_margin=30 %    absolute_margin=5 ms
         """
-        path = baselines.path_of(baseline)
+        path = baselines.path_of(baseline, system=result.system)
         if baselines.mode(setting(baselines.SETTING)) == "update":
             baselines.write(result, path)
             logger.warn(f"{baselines.SETTING}=update: baseline {path} written from this run ({result}).")
             return
+        if result.system is not None and not baseline.endswith(".json") and not path.exists():
+            kept = baselines.write(
+                result, baselines.path_of(baseline, _output_dir() / "baselines", system=result.system)
+            )
+            raise SkipExecution(baselines.not_recorded(result.system, kept, path))
         recorded = baselines.load(path)
         for difference in baselines.differences(recorded, baselines.fingerprint(result.environment)):
             logger.info(f"Baseline {path.name} was measured elsewhere: {difference}.")
@@ -75,8 +87,7 @@ class BaselineKeywords(LibraryComponent[object]):
         | ${reference} =    `Save Load Result As Baseline`    ${result}    agent_runs_at_rest
         | `Load Result Should Not Regress`    ${slow}    ${reference}
         """
-        output_dir = Path(str(BuiltIn().get_variable_value("${OUTPUT_DIR}", ".")))
-        path = baselines.write(result, baselines.path_of(name, output_dir / "baselines"))
+        path = baselines.write(result, baselines.path_of(name, _output_dir() / "baselines"))
         logger.info(f"Baseline for this run written to {path} ({result}).")
         return str(path)
 
@@ -89,8 +100,12 @@ class BaselineKeywords(LibraryComponent[object]):
         | `Log Load Histogram`    ${result}
         | `Log Load Histogram`    ${result}    baseline=agent_runs
         """
-        other = baselines.load(baselines.path_of(baseline)).histogram if baseline else None
+        other = baselines.load(baselines.path_of(baseline, system=result.system)).histogram if baseline else None
         return str(_log_picture(result, other, f"baseline {baseline}" if baseline else None))
+
+
+def _output_dir() -> Path:
+    return Path(str(BuiltIn().get_variable_value("${OUTPUT_DIR}", ".")))
 
 
 def _fraction(margin: str) -> float:
@@ -104,7 +119,7 @@ def _fraction(margin: str) -> float:
 
 def _log_picture(result: LoadResult, baseline, baseline_label: str | None) -> Path:
     """The PNG goes straight into ${OUTPUT_DIR} (where pabot collects pictures) and is linked relatively."""
-    output_dir = Path(str(BuiltIn().get_variable_value("${OUTPUT_DIR}", ".")))
+    output_dir = _output_dir()
     name = f"load-{slug(result.scenario)}"
     number = 1
     while (path := output_dir / f"{name}-{number}.png").exists():

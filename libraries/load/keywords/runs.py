@@ -26,7 +26,7 @@ class RunKeywords(LibraryComponent[object]):
         concurrency: int = 4,
         operations: int = 1000,
         time_bound: timedelta = timedelta(seconds=60),
-        timeout: timedelta = timedelta(seconds=10),
+        timeout: timedelta | None = None,
         goal: str = "Load",
         provider: str = "openai",
         alias: str | None = None,
@@ -37,8 +37,9 @@ class RunKeywords(LibraryComponent[object]):
 
         ``scenario``: ``redis set get``, ``postgres insert select`` or ``agent runs`` (see `Scenarios`). No
         operation starts after ``time_bound``. ``timeout`` bounds one operation: after that time the keyword stops
-        waiting for it (and counts it as an error). ``alias`` picks the Redis connection; ``goal`` and ``provider``
-        are those of the agent runs.
+        waiting for it (and counts it as an error). Default: 10 s; for ``agent runs`` 40 s for the reference
+        system, scaled for a slower one (``Deadlines`` in the agent-system library). ``alias`` picks the Redis
+        connection; ``goal`` and ``provider`` are those of the agent runs.
 
         For ``agent runs`` of an adapter that lists its processes, a sampler records every ``sample_interval`` the
         memory of each process of the system, its PostgreSQL connections and Redis clients (see `Resources under
@@ -82,6 +83,7 @@ class RunKeywords(LibraryComponent[object]):
             extra=outcome.extra,
             environment=built.environment(),
             resources=resources,
+            system=getattr(built, "system", None),
         )
         logger.info(summary_table(result), html=True)
         if not result.complete:
