@@ -25,6 +25,7 @@ class AgentSystemState(PollingLibrary, Protocol):
     adapter: AgentSystemAdapter | None
     models: dict[str, tuple[str, str]]
     secrets: list[str]
+    system_processes: Any
 
 
 class AgentSystemComponent(LibraryComponent[AgentSystemState]):

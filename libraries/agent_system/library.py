@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
+from robot.api import logger
 from robotlibcore import DynamicCore
 
 from .contract import AgentSystemAdapter
@@ -9,6 +11,7 @@ from .keywords.checks import CheckKeywords
 from .keywords.copies import CopyKeywords
 from .keywords.lifecycle import LifecycleKeywords
 from .keywords.runs import RunKeywords
+from .process_registry import SystemProcesses
 
 __version__ = "1.0.0"
 
@@ -67,5 +70,34 @@ class AgentSystemLibrary(DynamicCore):
         self.models: dict[str, tuple[str, str]] = {}
         self.secrets: list[str] = []
         """The real API keys the system was given: masked wherever a run's text is logged."""
+        self.system_processes: SystemProcesses | None = None
+        """The on-disk registry of the running system's processes (`processes()`), stopped with it."""
         components = [LifecycleKeywords(self), RunKeywords(self), CheckKeywords(self), CopyKeywords(self)]
         DynamicCore.__init__(self, components)
+        self.ROBOT_LIBRARY_LISTENER = [_StopAtClose(self)]
+
+    def run_keyword(self, name: str, args: tuple, kwargs: dict[str, Any] | None = None) -> Any:
+        """Runs the keyword, then records any process the system started meanwhile (a run's own process)."""
+        try:
+            return super().run_keyword(name, args, kwargs)
+        finally:
+            if self.system_processes is not None:
+                self.system_processes.refresh()
+
+
+class _StopAtClose:
+    """Library listener: a suite that ends with its system still running (no `Stop Agent System` in its teardown)
+    stops it all the same."""
+
+    ROBOT_LISTENER_API_VERSION = 3
+
+    def __init__(self, library: AgentSystemLibrary) -> None:
+        self.library = library
+
+    def close(self) -> None:
+        processes, self.library.system_processes = self.library.system_processes, None
+        self.library.adapter = None
+        if processes is not None:
+            name = processes.adapter.name
+            logger.warn(f"The suite ended with {name} running (no Stop Agent System in its teardown): stopped now.")
+            processes.stop()

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from .embedded import STARTERS, Server, StartupError
 from .processes import ProcessId, terminate
+from .system_registry import stop_registered
 
 SERVICES_FILE = "services.json"
 SUPERVISOR_FILE = "supervisor.pid"
@@ -87,7 +88,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     else:
         _report({"ready": True})
-        if not _wait_for_end(owner, stop_reader):
+        ended_normally = _wait_for_end(owner, stop_reader)
+        # The run is over either way: what its test processes left of their systems under test goes first.
+        stop_registered(run_dir, orphans_only=False)
+        if not ended_normally:
             stop_companions(run_dir)
         return 0
     finally:
