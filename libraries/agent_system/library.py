@@ -39,6 +39,22 @@ class AgentSystemLibrary(DynamicCore):
     stops every process in the suite teardown. An adapter lists what it can do; a keyword that needs a missing
     capability (killing workers, a cache to compare) *skips* the test with a reason naming it.
 
+    = Stopping robot =
+
+    The adapter registers its processes through ``processes()`` (role, name, pid). The kit keeps what it lists, with
+    each process's start time, in a registry in the run directory: read after `Start Agent System`, after every
+    keyword of this library (a system that starts a process per run has it listed once `Submit Agent Run` returns)
+    and twice a second. `Stop Agent System` calls the adapter's ``stop()`` and then stops every registered process
+    still alive (SIGTERM, 5 seconds, SIGKILL) with a warning naming it. So:
+
+    - SIGTERM or SIGINT to ``robot`` (Ctrl-C) stops them: Robot Framework fails the running keyword and runs the
+      teardowns; a suite without `Stop Agent System` in its teardown has its system stopped when the suite ends,
+      and a second signal (which skips the teardowns) by the ``robot`` process's exit;
+    - after SIGKILL of ``robot`` the run's service supervisor stops them, and if it was killed too, the next run's
+      janitor does. A recycled pid is never signalled: the start time must match.
+
+    Under pabot each process is a ``robot`` of its own, with the same guarantees.
+
     = Copies of a run =
 
     A system keeps a run in more than one place: its source of truth (PostgreSQL), a cache (Redis) and what its

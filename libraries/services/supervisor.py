@@ -3,7 +3,8 @@
 Started detached by the first process of a run (`python -m libraries.services.supervisor`). It starts the requested
 servers as its own children (they die with it), reports their URLs once every one is healthy, and then waits for
 SIGTERM (a normal end of the run) or for the death of the run's owner process (`robot`, `pabot` or `pytest`, even
-after SIGKILL). Either way it stops its servers and deletes the run directory.
+after SIGKILL). Either way it stops what the registries of systems under test in the run directory still list
+(``system_registry.py``), then its servers, and deletes the run directory.
 
 A run may have several supervisors: a later pabot process that needs a service the run lacks starts one more
 (``--added``) for that service alone, watching the same owner. The first writes ``supervisor.pid``, ``servers.pids``

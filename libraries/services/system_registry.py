@@ -83,8 +83,8 @@ def registries(run_dir: str | Path) -> list[tuple[ProcessRegistry, list[Register
 def stop_processes(processes: Iterable[ProcessId], grace_s: float = STOP_GRACE_S) -> list[ProcessId]:
     """SIGTERM to every one still alive (same pid and start time), SIGKILL to those alive after ``grace_s``.
 
-    Returns the processes that were alive. Our own children are reaped; others are waited for until they are gone
-    or zombies of another parent.
+    Returns the processes that were alive. Waits until each is gone or a zombie; reaping is left to its parent
+    (an adapter's ``Popen`` still reads the true exit status).
     """
     alive = [process for process in processes if process.is_alive()]
     for process in alive:
@@ -127,10 +127,7 @@ def _signal(pid: int, signum: int) -> None:
 
 def _wait_gone(processes: list[ProcessId], timeout_s: float) -> bool:
     def gone() -> bool:
-        for process in processes:
-            with contextlib.suppress(ChildProcessError, OSError):
-                os.waitpid(process.pid, os.WNOHANG)
-        return not any(process.is_alive() for process in processes)
+        return not any(process.is_alive() for process in processes)  # a zombie is gone: its parent reaps it
 
     try:
         wait_until(gone, timeout_s, pause=0.02)

@@ -14,7 +14,7 @@ import pytest
 
 from libraries.services.lifecycle import runs_root, sweep_dead_runs
 from libraries.services.supervisor import live_supervisors
-from libraries.services.system_registry import RegisteredProcess, registries
+from libraries.services.system_registry import RegisteredProcess, registries, stop_processes
 
 from ..services.helpers import environment, robot_command, wait_until
 from .leaky_system import RUN_ROLE
@@ -53,6 +53,7 @@ class HeldRobot:
         self.ready = directory / "ready"
         self.output = directory / "out" / "output.xml"
         command = robot_command("robot", directory / "out", suite, "--variable", f"READY_FILE:{self.ready}")
+        self.listed: list[RegisteredProcess] = []
         self.process = subprocess.Popen(
             command,
             env=environment({"AGENT_SYSTEM": system}),
@@ -65,10 +66,11 @@ class HeldRobot:
         assert wait_until(lambda: self.ready.exists() or self.process.poll() is not None, timeout=90), "never held"
         assert self.process.poll() is None, f"robot ended early with {self.process.returncode}"
         listed = [item for _, items in self.registries() for item in items]
+        self.listed = listed
         assert listed and all(item.process.is_alive() for item in listed), listed
         return listed
 
-    def registries(self):
+    def registries(self) -> list[tuple[Path, list[RegisteredProcess]]]:
         """The registries this robot keeps, each with its run directory."""
         return [
             (run_dir, listed)
@@ -82,9 +84,11 @@ class HeldRobot:
         return "Execution terminated by signal" in self.output.read_text()
 
     def stop(self) -> None:
+        """Whatever the test saw: no robot and none of the processes it listed (a failed test leaves nothing)."""
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait()
+        stop_processes([item.process for item in self.listed])
 
 
 @pytest.fixture
