@@ -32,6 +32,7 @@ class AgentSystemState(PollingLibrary, Protocol):
     models: dict[str, tuple[str, str]]
     secrets: list[str]
     runs_of_test: RunsOfTest
+    system_processes: Any
 
 
 class AgentSystemComponent(LibraryComponent[AgentSystemState]):

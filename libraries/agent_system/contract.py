@@ -403,7 +403,12 @@ class AgentSystemAdapter(ABC):
         raise NotSupported(f"{self.name} has no dead-letter queue (capability '{Capability.DEAD_LETTERS}')")
 
     def processes(self) -> list[SystemProcess]:
-        """Every live OS process of the system under test: the one registry the kit samples (and stops) them by."""
+        """Every live OS process of the system under test: the one registry the kit samples (and stops) them by.
+
+        List each process the system started (a process per run too) as soon as it exists: the kit records them on
+        disk and stops what ``stop()`` left, also after ``robot`` is killed. Called from other threads as well (the
+        kit's registry refresh, the load sampler); without it only ``stop()`` can stop the system.
+        """
         raise NotSupported(f"{self.name} does not list its processes")
 
     def connection_scope(self) -> ConnectionScope:

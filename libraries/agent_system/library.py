@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
+from robot.api import logger
 from robotlibcore import DynamicCore
 
 from .capability_gate import CapabilityGate
@@ -13,6 +15,7 @@ from .keywords.copies import CopyKeywords
 from .keywords.crashes import CrashKeywords
 from .keywords.lifecycle import LifecycleKeywords
 from .keywords.runs import RunKeywords
+from .process_registry import SystemProcesses
 
 __version__ = "1.0.0"
 
@@ -41,6 +44,22 @@ class AgentSystemLibrary(DynamicCore):
     ``needs:<capability>`` (``needs:kill_worker``, ``needs:cached_state`` ...) that the system lacks is *skipped*
     before anything of it runs, with a reason naming the capability, and a keyword that needs a missing capability
     skips the test too. What each capability means and which tests it gates: ``docs/ADAPTERS.md``.
+
+    = Stopping robot =
+
+    The adapter registers its processes through ``processes()`` (role, name, pid). The kit keeps what it lists, with
+    each process's start time, in a registry in the run directory: read after `Start Agent System`, after every
+    keyword of this library (a system that starts a process per run has it listed once `Submit Agent Run` returns)
+    and twice a second. `Stop Agent System` calls the adapter's ``stop()`` and then stops every registered process
+    still alive (SIGTERM, 5 seconds, SIGKILL) with a warning naming it. So:
+
+    - SIGTERM or SIGINT to ``robot`` (Ctrl-C) stops them: Robot Framework fails the running keyword and runs the
+      teardowns; a suite without `Stop Agent System` in its teardown has its system stopped when the suite ends,
+      and a second signal (which skips the teardowns) by the ``robot`` process's exit;
+    - after SIGKILL of ``robot`` the run's service supervisor stops them, and if it was killed too, the next run's
+      janitor does. A recycled pid is never signalled: the start time must match.
+
+    Under pabot each process is a ``robot`` of its own, with the same guarantees.
 
     = Copies of a run =
 
@@ -99,6 +118,8 @@ class AgentSystemLibrary(DynamicCore):
         """The real API keys the system was given: masked wherever a run's text is logged."""
         self.runs_of_test = RunsOfTest()
         self.between_tests = DrainBetweenTests(self)
+        self.system_processes: SystemProcesses | None = None
+        """The on-disk registry of the running system's processes (`processes()`), stopped with it."""
         components = [
             LifecycleKeywords(self),
             RunKeywords(self),
@@ -108,4 +129,30 @@ class AgentSystemLibrary(DynamicCore):
             ConformanceKeywords(self),
         ]
         DynamicCore.__init__(self, components)
-        self.ROBOT_LIBRARY_LISTENER = [CapabilityGate(self), self.between_tests]
+        self.ROBOT_LIBRARY_LISTENER = [CapabilityGate(self), self.between_tests, _StopAtClose(self)]
+
+    def run_keyword(self, name: str, args: tuple, kwargs: dict[str, Any] | None = None) -> Any:
+        """Runs the keyword, then records any process the system started meanwhile (a run's own process)."""
+        try:
+            return super().run_keyword(name, args, kwargs)
+        finally:
+            if self.system_processes is not None:
+                self.system_processes.refresh()
+
+
+class _StopAtClose:
+    """Library listener: a suite that ends with its system still running (no `Stop Agent System` in its teardown)
+    stops it all the same."""
+
+    ROBOT_LISTENER_API_VERSION = 3
+
+    def __init__(self, library: AgentSystemLibrary) -> None:
+        self.library = library
+
+    def close(self) -> None:
+        processes, self.library.system_processes = self.library.system_processes, None
+        self.library.adapter = None
+        if processes is not None:
+            name = processes.adapter.name
+            logger.warn(f"The suite ended with {name} running (no Stop Agent System in its teardown): stopped now.")
+            processes.stop()

@@ -29,6 +29,7 @@ from .supervisor import (
     part_files,
     stop_companions,
 )
+from .system_registry import stop_registered
 
 REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
 OWNER_FILE = "owner"
@@ -137,11 +138,13 @@ def sweep_dead_runs() -> list[str]:
     """Stop servers and delete directories of runs whose supervisor is gone (killed with SIGKILL, machine crash).
 
     Also deletes directories that no run owns any more: no supervisor and a dead or missing owner (for example a
-    directory a late writer re-created after its run ended).
+    directory a late writer re-created after its run ended). In runs that live on, it stops the processes of
+    systems under test whose test process is dead (a pabot process killed with SIGKILL).
     """
     swept = []
     for run_dir in runs_root().iterdir():
         if not _is_abandoned(run_dir):
+            stop_registered(run_dir, orphans_only=True)
             continue
         _remove_leftovers(run_dir)
         swept.append(run_dir.name)
@@ -164,6 +167,7 @@ def _is_abandoned(run_dir: Path) -> bool:
 
 
 def _remove_leftovers(run_dir: Path) -> None:
+    stop_registered(run_dir, orphans_only=False)  # the systems under test first: they use the servers
     owner_file = run_dir / OWNER_FILE
     if owner_file.exists() and not _alive(owner_file.read_text()):
         stop_companions(run_dir)

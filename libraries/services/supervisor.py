@@ -3,7 +3,8 @@
 Started detached by the first process of a run (`python -m libraries.services.supervisor`). It starts the requested
 servers as its own children (they die with it), reports their URLs once every one is healthy, and then waits for
 SIGTERM (a normal end of the run) or for the death of the run's owner process (`robot`, `pabot` or `pytest`, even
-after SIGKILL). Either way it stops its servers and deletes the run directory.
+after SIGKILL). Either way it stops what the registries of systems under test in the run directory still list
+(``system_registry.py``), then its servers, and deletes the run directory.
 
 A run may have several supervisors: a later pabot process that needs a service the run lacks starts one more
 (``--added``) for that service alone, watching the same owner. The first writes ``supervisor.pid``, ``servers.pids``
@@ -26,6 +27,7 @@ from pathlib import Path
 
 from .embedded import STARTERS, Server, StartupError
 from .processes import ProcessId, terminate
+from .system_registry import stop_registered
 
 SERVICES_FILE = "services.json"
 SUPERVISOR_FILE = "supervisor.pid"
@@ -87,7 +89,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     else:
         _report({"ready": True})
-        if not _wait_for_end(owner, stop_reader):
+        ended_normally = _wait_for_end(owner, stop_reader)
+        # The run is over either way: what its test processes left of their systems under test goes first.
+        stop_registered(run_dir, orphans_only=False)
+        if not ended_normally:
             stop_companions(run_dir)
         return 0
     finally:

@@ -20,6 +20,7 @@ from libraries.services.settings import setting
 
 from ..base import AgentSystemComponent, llm_state, skip_unsupported
 from ..contract import Capability, NotSupported, SystemConfig, declared_capabilities
+from ..process_registry import guarded_start
 from ..selection import SETTING, load_adapter
 
 DEFECTS_SETTING = "ORCHESTRATOR_DEFECTS"
@@ -98,7 +99,7 @@ class LifecycleKeywords(AgentSystemComponent):
         _, deprecated = declared_capabilities(adapter)
         if deprecated:
             logger.warn(deprecated)
-        adapter.start(config)
+        self.library.system_processes = guarded_start(adapter, config)
         self.library.adapter = adapter
         self.library.models = {name: (resolved.mode, resolved.model) for name, resolved in llm.items()}
         self.library.secrets = [resolved.api_key for resolved in llm.values() if resolved.mode == "real"]
@@ -109,12 +110,19 @@ class LifecycleKeywords(AgentSystemComponent):
     def stop_agent_system(self) -> None:
         """Stops every process of the system under test; safe when none is running (suite teardown).
 
+        The adapter stops its system first; then every process its registry listed (`processes()`) that is still
+        alive gets SIGTERM and, after 5 seconds, SIGKILL, with a warning naming them.
+
         Example:
         | `Stop Agent System`
         """
         adapter, self.library.adapter = self.library.adapter, None
-        if adapter is not None:
+        processes, self.library.system_processes = self.library.system_processes, None
+        if processes is not None:
+            processes.stop()
+        elif adapter is not None:
             adapter.stop()
+        if adapter is not None:
             logger.info(f"Stopped {adapter.name}.")
             if any(mode == "emulator" for mode, _ in self.library.models.values()):
                 llm_state().close_system_scope()
