@@ -42,11 +42,17 @@ def test_steps_applied_once_pass() -> None:
     assert library.run_keyword("Each Step Should Have Been Applied Once", ["a", "b"], {}) is None
 
 
-def test_a_run_with_zero_steps_fails_the_check_naming_the_run() -> None:
+def test_a_succeeded_run_with_zero_steps_fails_the_check_naming_the_run() -> None:
     library = library_with(a=succeeded("a", 1), empty=succeeded("empty"))
 
-    with pytest.raises(AssertionError, match=r"1 of 2 run\(s\) have no steps: run empty \(succeeded\)"):
+    with pytest.raises(AssertionError, match=r"1 of 2 succeeded run\(s\) have no steps: run empty$"):
         library.run_keyword("Each Step Should Have Been Applied Once", ["a", "empty"], {})
+
+
+def test_a_run_that_failed_before_its_plan_may_have_no_steps() -> None:
+    library = library_with(unplanned=RunView("unplanned", "failed", error="the plan is not JSON"))
+
+    assert library.run_keyword("Each Step Should Have Been Applied Once", ["unplanned"], {}) is None
 
 
 def test_no_run_at_all_fails_the_check() -> None:

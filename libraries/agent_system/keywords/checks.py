@@ -21,8 +21,9 @@ class CheckKeywords(AgentSystemComponent):
     def each_step_should_have_been_applied_once(self, *runs: str | list[str]) -> None:
         """Every step of a succeeded run was applied exactly once; no step of any other run more than once.
 
-        Takes run ids, or lists of them. A run with no steps at all fails the check, named: it proves nothing
-        about its steps (it was never planned, or its steps are not reported).
+        Takes run ids, or lists of them. A succeeded run with no steps at all fails the check, named: a run
+        succeeds only through its steps, so no steps means they were never planned or are not reported, and the
+        check would prove nothing. A run that failed or was cancelled before it was planned may have none.
 
         Example:
         | `Each Step Should Have Been Applied Once`    ${run}
@@ -39,10 +40,10 @@ class CheckKeywords(AgentSystemComponent):
             if step.applied > 1 or (view.status == "succeeded" and step.applied != 1)
         ]
         steps = sum(len(view.steps) for view in views)
-        empty = [f"run {view.id} ({view.status})" for view in views if not view.steps]
+        empty = [f"run {view.id}" for view in views if view.status == "succeeded" and not view.steps]
         problems = []
         if empty:
-            problems.append(f"{len(empty)} of {len(views)} run(s) have no steps: {'; '.join(empty[:10])}")
+            problems.append(f"{len(empty)} of {len(views)} succeeded run(s) have no steps: {'; '.join(empty[:10])}")
         if wrong:
             problems.append(f"{len(wrong)} of {steps} steps were not applied once: {'; '.join(wrong[:10])}")
         if problems:
