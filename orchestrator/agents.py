@@ -25,11 +25,12 @@ import jsonschema
 import redis
 
 from . import store, tools
+from .defects import Defects
 from .keys import AGGREGATE_STREAM, PLAN_STREAM, STEP_STREAM, STREAM_ROLES
 from .llm import Answer, LLMFailure, Models
 from .queues import Delivery, Queues
 from .settings import Settings
-from .states import TERMINAL_RUN_STATUSES, RunStatus
+from .states import TERMINAL_RUN_STATUSES, RunStatus, StepStatus
 from .store import Message, Store
 
 log = logging.getLogger("orchestrator.agents")
@@ -76,12 +77,15 @@ class StepFailed(Exception):
 class RoleHandlers:
     """The handlers of the planner, worker and aggregator roles, for the agent process named `agent`."""
 
-    def __init__(self, settings: Settings, db: Store, queues: Queues, models: Models, agent: str) -> None:
+    def __init__(
+        self, settings: Settings, db: Store, queues: Queues, models: Models, agent: str, defects: Defects | None = None
+    ) -> None:
         self.settings = settings
         self.db = db
         self.queues = queues
         self.models = models
         self.agent = agent
+        self.defects = defects or Defects(settings.defects)
 
     def handle(self, delivery: Delivery) -> None:
         handlers = {PLAN_STREAM: self.plan, STEP_STREAM: self.carry_out_step, AGGREGATE_STREAM: self.aggregate}
@@ -128,7 +132,9 @@ class RoleHandlers:
                 raise UnreadableMessage(f"run {run_id} has no step {step_no}")
             if run is None or run["status"] != RunStatus.RUNNING:
                 return
-            if not store.start_step(db, run_id, step_no, self.agent):
+            if step["status"] == StepStatus.RUNNING and not self.defects.resumes_running_step():
+                return
+            if not store.start_step(db, run_id, step_no, self.agent) and not self.defects.reapplies_ended_step():
                 return
         self._failpoint("before_llm")
         tool_output = self._tool(step)
@@ -139,15 +145,21 @@ class RoleHandlers:
             run,
             f"step:{step_no}",
             lambda: self.models.streamed_text(run["provider"], run["model"], WORKER_SYSTEM, prompt),
+            fresh=self.defects.ignores_stored_answer(delivery.deliveries),
         )
         self._failpoint("after_llm")
         messages: list[Message] = []
+        open_steps_allowed = self.defects.open_steps_allowed_at_aggregation()
         with self.db.transaction() as db:
             run = store.get_run(db, run_id, lock=True)  # the run row before the step's: the lock order everywhere
             if run["status"] != RunStatus.RUNNING:
                 return
-            store.apply_step_result(db, run_id, step_no, text, self.agent)
-            if store.steps_not_succeeded(db, run_id) == 0 and store.transition(db, run_id, RunStatus.AGGREGATING):
+            applied = store.apply_step_result(db, run_id, step_no, text, self.agent)
+            if not applied and self.defects.reapplies_ended_step():
+                store.add_step_effect(db, run_id, step_no, self.agent)
+            if store.steps_not_succeeded(db, run_id) <= open_steps_allowed and store.transition(
+                db, run_id, RunStatus.AGGREGATING
+            ):
                 messages.append(store.enqueue(db, AGGREGATE_STREAM, {"run_id": run_id}))
                 messages.append(store.cache_run(db, run_id))
         self._failpoint("after_commit")
@@ -158,17 +170,17 @@ class RoleHandlers:
         if run is None:
             return
         with self.db.transaction() as db:
-            results = store.get_steps(db, run_id)
+            results = self.defects.aggregation_order(store.get_steps(db, run_id))
         prompt = f"Goal: {run['goal']}\n" + "\n".join(f"Step {s['step_no']}: {s['result']}" for s in results)
         text = self._answer(
             run, "aggregate", lambda: self.models.text(run["provider"], run["model"], AGGREGATOR_SYSTEM, prompt)
         )
         with self.db.transaction() as db:
-            if not store.transition(db, run_id, RunStatus.SUCCEEDED, result=text):
+            if not store.transition(db, run_id, RunStatus.SUCCEEDED, result=self.defects.stored_result(text)):
                 return
             store.add_event(db, run_id, RunStatus.SUCCEEDED.value)
-            cached = store.cache_run(db, run_id)
-        self._after_commit(run_id, [cached])
+            cached = [store.cache_run(db, run_id)] if self.defects.caches_finished_run() else []
+        self._after_commit(run_id, cached)
 
     # -- failures ---------------------------------------------------------------------------------
 
@@ -205,10 +217,18 @@ class RoleHandlers:
             raise UnreadableMessage(f"there is no run {run_id}")
         if run["status"] in TERMINAL_RUN_STATUSES:
             return None
-        return None if run["past_deadline"] and store.expire_run_if_late(db, run) else run
+        late = run["past_deadline"] and self.defects.enforces_deadlines()
+        return None if late and store.expire_run_if_late(db, run) else run
 
-    def _answer(self, run: dict[str, Any], purpose: str, call: Callable[[], Answer]) -> str:
+    def _answer(self, run: dict[str, Any], purpose: str, call: Callable[[], Answer], *, fresh: bool = False) -> str:
+        """The stored answer for `purpose`, else the model's (stored before it is returned, its call recorded).
+        ``fresh`` is only ever set by a seeded defect: ask again and record nothing."""
         run_id = str(run["id"])
+        if fresh:
+            try:
+                return call().text
+            except LLMFailure as failure:
+                raise StepFailed(failure.reason) from None
         with self.db.transaction() as db:
             stored = store.stored_answer(db, run_id, purpose)
         if stored is not None:

@@ -23,6 +23,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from . import health, store
+from .defects import Defects
 from .maintenance import Maintenance
 from .queues import Queues
 from .settings import POOL_SIZES, Settings
@@ -42,7 +43,8 @@ class RunRequest(BaseModel):
 def create_app(settings: Settings) -> FastAPI:
     db = Store(settings, max_connections=POOL_SIZES["api"])
     queues = Queues(settings)
-    maintenance = Maintenance(db, queues)
+    defects = Defects(settings.defects)
+    maintenance = Maintenance(db, queues, defects=defects)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -108,7 +110,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.get("/health")
     def health_report() -> JSONResponse:
-        answer = health.report(settings, db, queues)
+        answer = health.report(settings, db, queues, defects)
         return JSONResponse(answer, status_code=503 if answer["status"] == "down" else 200)
 
     return app

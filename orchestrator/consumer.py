@@ -46,8 +46,8 @@ class AgentProcess:
         self.db = Store(settings, max_connections=POOL_SIZES["agent"], check_on_checkout=False)
         self.queues = Queues(settings)
         self.models = Models(settings)
-        self.handlers = RoleHandlers(settings, self.db, self.queues, self.models, self.name)
         self.defects = Defects(settings.defects, settings.database_url, {"connect_timeout": 5})
+        self.handlers = RoleHandlers(settings, self.db, self.queues, self.models, self.name, self.defects)
         self.started = time.time()
         self._next_reclaim = 0.0
 
@@ -90,7 +90,7 @@ class AgentProcess:
         """Entries idle past the visibility timeout first, looked for every quarter of it (not before each read:
         that is a round trip per stream per message); otherwise the next new entries."""
         idle_ms = int(self.settings.visibility_timeout * 1000)
-        if time.monotonic() >= self._next_reclaim:
+        if time.monotonic() >= self._next_reclaim and self.defects.claims_idle_entries():
             claimed = [d for stream in self.streams for d in self.queues.claim_idle(self.name, stream, idle_ms)]
             if claimed:
                 return claimed
@@ -99,12 +99,15 @@ class AgentProcess:
         return self.queues.read(self.name, self.streams, block_ms)
 
     def process(self, delivery: Delivery) -> None:
-        if delivery.deliveries > self.settings.max_deliveries:
+        if delivery.deliveries > self.defects.delivery_limit(self.settings.max_deliveries):
             last = self.queues.last_error(delivery) or "the agent working on it stopped (killed or crashed)"
             reason = f"dead-lettered after {delivery.deliveries - 1} deliveries; last error: {last}"
             self.handlers.dead_lettered(delivery, reason)
             self.queues.dead_letter(delivery, reason)
             return
+        acked_early = self.defects.acks_before_work()
+        if acked_early:
+            self.queues.ack(delivery)
         try:
             if delivery.stream == STEP_STREAM:
                 self.defects.step_started()
@@ -119,7 +122,8 @@ class AgentProcess:
             log.exception("%s %s failed (delivery %s)", delivery.stream, delivery.id, delivery.deliveries)
             self.queues.record_error(delivery, f"{type(error).__name__}: {error}")
             return
-        self.queues.ack(delivery)
+        if not acked_early:
+            self.queues.ack(delivery)
         if delivery.stream == AGGREGATE_STREAM:
             self.defects.run_finished()
 

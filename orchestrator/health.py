@@ -7,6 +7,7 @@ is slower than ``ORCH_DEGRADED_LATENCY``, a model endpoint cannot be reached, or
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from urllib.parse import urlsplit
 
 import httpx2
 
+from .defects import Defects
 from .queues import Queues
 from .settings import Settings
 from .store import Store
@@ -25,16 +27,18 @@ PROBE_TIMEOUT_S = 2.0
 DEFAULT_ENDPOINTS = {"openai": "https://api.openai.com/v1", "anthropic": "https://api.anthropic.com"}
 
 
-def report(settings: Settings, db: Store, queues: Queues) -> dict[str, Any]:
+def report(settings: Settings, db: Store, queues: Queues, defects: Defects | None = None) -> dict[str, Any]:
+    hide_redis_errors = defects is not None and defects.hides_redis_errors()
     checks = {
         "postgres": _probe("postgres", db.ping, PROBE_TIMEOUT_S),
-        "redis": _probe("redis", queues.redis.ping),
+        "redis": _probe("redis", _quietly(queues.redis.ping) if hide_redis_errors else queues.redis.ping),
         **{
             f"llm_{name}": _probe(f"llm_{name}", _reach, _endpoint(name, p.base_url))
             for name, p in settings.providers.items()
         },
     }
-    workers = _probe("workers", queues.live_workers) if checks["redis"]["reachable"] else {"reachable": False}
+    live_workers = _quietly(queues.live_workers) if hide_redis_errors else queues.live_workers
+    workers = _probe("workers", live_workers) if checks["redis"]["reachable"] else {"reachable": False}
     live = workers.pop("value", [])
     slow = [name for name, check in checks.items() if check["latency_ms"] > settings.degraded_latency * 1000]
     if not checks["postgres"]["reachable"] or not checks["redis"]["reachable"] or not live:
@@ -54,6 +58,31 @@ def report(settings: Settings, db: Store, queues: Queues) -> dict[str, Any]:
             "names": sorted(worker["name"] for worker in live),
         },
     }
+
+
+_last_answers: dict[str, Any] = {}
+_background: dict[str, threading.Thread] = {}
+
+
+def _quietly(check: Callable[[], Any]) -> Callable[[], Any]:
+    """The seeded defect `health_ok_while_redis_down`: the probe sends its request in the background and answers
+    with the last value it saw, never waiting for (or looking at) the dependency's error."""
+    name = getattr(check, "__name__", repr(check))
+
+    def remember() -> None:
+        with contextlib.suppress(Exception):
+            _last_answers[name] = check()
+
+    def answer() -> Any:
+        running = _background.get(name)
+        if running is None or not running.is_alive():
+            _background[name] = threading.Thread(target=remember, name=f"health-{name}", daemon=True)
+            _background[name].start()
+            if running is None:
+                _background[name].join(PROBE_TIMEOUT_S)
+        return _last_answers.get(name, [] if name == "live_workers" else None)
+
+    return answer
 
 
 _probe_pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="health-probe")

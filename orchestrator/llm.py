@@ -13,9 +13,12 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from http import HTTPStatus
 from typing import Any
 
+from . import defects as seeded
+from .defects import Defects
 from .pricing import cost_usd
 from .settings import Settings
 
@@ -62,6 +65,7 @@ def prebuild_clients(settings: Settings) -> None:
 class Models:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self.defects = Defects(settings.defects)
         self._clients: dict[str, Any] = {}
         self._lock = threading.Lock()
 
@@ -102,6 +106,7 @@ class Models:
         anthropic_options: dict[str, Any] | None = None,
     ) -> Answer:
         client = self._client(provider)
+        accept_truncated = self.defects.accepts_truncated_stream()
         if provider == "openai":
             options = dict(openai_options or {})
             if stream:
@@ -111,7 +116,7 @@ class Models:
                 provider,
                 model,
                 lambda: client.chat.completions.create(model=model, messages=messages, **options),
-                _openai_stream_result if stream else _openai_result,
+                partial(_openai_stream_result, accept_truncated=accept_truncated) if stream else _openai_result,
             )
         options = dict(anthropic_options or {})
         if stream:
@@ -123,14 +128,23 @@ class Models:
             lambda: client.messages.create(
                 model=model, system=system, max_tokens=MAX_TOKENS, messages=messages, **options
             ),
-            _anthropic_stream_result if stream else _anthropic_result,
+            partial(_anthropic_stream_result, accept_truncated=accept_truncated) if stream else _anthropic_result,
         )
 
     def _client(self, provider: str) -> Any:
         with self._lock:
             if provider not in self._clients:
-                self._clients[provider] = self._new_client(provider)
+                self._clients[provider] = self._with_seeded_retries(self._new_client(provider))
             return self._clients[provider]
+
+    def _with_seeded_retries(self, client: Any) -> Any:
+        """The SDK's own retry rule, changed only by the seeded defect `no_retry_on_429`."""
+        if seeded.NO_RETRY_ON_429 not in self.defects:
+            return client
+        client = client.with_options()  # a copy: a prebuilt client is shared with other processes' settings
+        decide = client._should_retry
+        client._should_retry = lambda response: self.defects.retries_status(response.status_code, decide(response))
+        return client
 
     def _client_key(self, provider: str) -> tuple:
         settings = self.settings.providers[provider]
@@ -171,7 +185,7 @@ class Models:
             "error": None,
         }
         try:
-            response = send()
+            response = self._send(send, started)
             call["request_id"] = _request_id(response)
             text, input_tokens, output_tokens = read(response)
         except Exception as error:
@@ -186,6 +200,18 @@ class Models:
             latency_ms=int((time.monotonic() - started) * 1000),
         )
         return Answer(text, call)
+
+    def _send(self, send: Callable[[], Any], started: float) -> Any:
+        """One SDK call (which retries by itself); the seeded defect `retry_overloaded_forever` adds a loop."""
+        while True:
+            try:
+                return send()
+            except Exception as error:
+                status = getattr(error, "status_code", None)
+                bounded = time.monotonic() - started > seeded.OVERLOADED_RETRY_BOUND_S
+                if bounded or not self.defects.retries_overloaded_without_bound(status):
+                    raise
+                time.sleep(seeded.OVERLOADED_RETRY_PAUSE_S)
 
     def _reason(self, provider: str, error: Exception, request_id: str | None) -> str:
         name = PROVIDER_NAMES[provider]
@@ -240,7 +266,7 @@ def _anthropic_result(message: Any) -> tuple[str, int, int]:
     return text, message.usage.input_tokens, message.usage.output_tokens
 
 
-def _openai_stream_result(stream: Iterable[Any]) -> tuple[str, int, int]:
+def _openai_stream_result(stream: Iterable[Any], *, accept_truncated: bool = False) -> tuple[str, int, int]:
     parts, finish, usage, chunks = [], None, None, 0
     with stream:
         for chunk in stream:
@@ -249,12 +275,12 @@ def _openai_stream_result(stream: Iterable[Any]) -> tuple[str, int, int]:
             for choice in chunk.choices:
                 parts.append(choice.delta.content or "")
                 finish = choice.finish_reason or finish
-    if finish is None:
+    if finish is None and not accept_truncated:
         raise TruncatedStream(f"the stream ended after {chunks} chunks without a finish reason (truncated)")
     return "".join(parts), usage.prompt_tokens if usage else 0, usage.completion_tokens if usage else 0
 
 
-def _anthropic_stream_result(stream: Iterable[Any]) -> tuple[str, int, int]:
+def _anthropic_stream_result(stream: Iterable[Any], *, accept_truncated: bool = False) -> tuple[str, int, int]:
     parts, stop, input_tokens, output_tokens, events = [], None, 0, 0, 0
     with stream:
         for event in stream:
@@ -266,7 +292,7 @@ def _anthropic_stream_result(stream: Iterable[Any]) -> tuple[str, int, int]:
             elif event.type == "message_delta":
                 stop = event.delta.stop_reason or stop
                 output_tokens = event.usage.output_tokens
-    if stop is None:
+    if stop is None and not accept_truncated:
         raise TruncatedStream(f"the stream ended after {events} events without a stop reason (truncated)")
     return "".join(parts), input_tokens, output_tokens
 

@@ -237,6 +237,11 @@ def transition(db: psycopg.Connection, run_id: str, target: RunStatus, **fields:
 _TRANSITION_FIELDS = frozenset({"result", "error"})
 
 
+def overwrite_run(db: psycopg.Connection, run_id: str, status: str, result: str | None) -> None:
+    """Sets status and result with no transition check: only the seeded defect `reconcile_wrong_way` does this."""
+    db.execute("UPDATE runs SET status = %s, result = %s WHERE id = %s", (status, result, run_id))
+
+
 def finish_run(db: psycopg.Connection, run_id: str, status: RunStatus, *, error: str | None = None) -> bool:
     """Ends a run that is not yet terminal (its open steps are cancelled); False when it had already ended."""
     if not transition(db, run_id, status, error=error):
@@ -281,9 +286,14 @@ def apply_step_result(db: psycopg.Connection, run_id: str, step_no: int, result:
         {"run_id": run_id, "step_no": step_no, "result": result},
     )
     if applied:
-        db.execute("INSERT INTO step_effects (run_id, step_no, worker) VALUES (%s, %s, %s)", (run_id, step_no, worker))
-        add_event(db, run_id, "step_applied", worker, step_no)
+        add_step_effect(db, run_id, step_no, worker)
     return applied
+
+
+def add_step_effect(db: psycopg.Connection, run_id: str, step_no: int, worker: str) -> None:
+    """One `step_effects` row and its event: what applying a step's result leaves behind."""
+    db.execute("INSERT INTO step_effects (run_id, step_no, worker) VALUES (%s, %s, %s)", (run_id, step_no, worker))
+    add_event(db, run_id, "step_applied", worker, step_no)
 
 
 def fail_step(db: psycopg.Connection, run_id: str, step_no: int, reason: str) -> bool:

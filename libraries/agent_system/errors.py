@@ -15,3 +15,7 @@ class AgentSystemNotStarted(AgentSystemError):
 
 class AdapterSelectionError(AgentSystemError):
     """``AGENT_SYSTEM`` names no usable adapter."""
+
+
+class RunNotFound(AgentSystemError, LookupError):
+    """The system does not know the run: lost, as far as the kit can tell (an adapter raises it from ``run``)."""

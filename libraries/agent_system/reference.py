@@ -43,7 +43,7 @@ from .contract import (
     wait_until_ready,
 )
 from .error_kinds import error_from_text
-from .errors import AgentSystemError
+from .errors import AgentSystemError, RunNotFound
 from .forked_workers import ControlChannel, ForkedWorker
 
 START_TIMEOUT_S = 60.0
@@ -149,7 +149,9 @@ class ReferenceAdapter(AgentSystemAdapter):
         return answer["id"]
 
     def run(self, run_id: str) -> RunView:
-        view = self._request("GET", f"/runs/{run_id}")
+        view = self._request("GET", f"/runs/{run_id}", accept=(200, 404))
+        if view.get("status") == 404:
+            raise RunNotFound(f"The orchestrator does not know run {run_id}: {view.get('error')}")
         steps = tuple(
             StepView(
                 s["step_no"], s["status"], s["applied"], s["llm_calls"], s["deliveries"], error_from_text(s["error"])

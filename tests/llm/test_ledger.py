@@ -46,8 +46,10 @@ def test_the_budget_refuses_once_reached(tmp_path: Path):
 
 def test_emulated_spend_never_counts_against_the_budget(tmp_path: Path):
     ledger = SpendLedger(tmp_path / "spend.json", budget_usd=0.01)
-    ledger.charge(5.0, real=False)
-    ledger.check_budget("a call")
+    totals = ledger.charge(5.0, real=False)
+    assert (totals["emulated_usd"], totals["emulated_calls"]) == (5.0, 1)
+    assert (totals["real_usd"], totals["real_calls"]) == (0, 0)
+    assert ledger.check_budget("a call") is None
 
 
 @pytest.mark.parametrize(("value", "budget"), [(None, 1.0), ("", 1.0), ("2.5", 2.5), ("0", 0.0)])

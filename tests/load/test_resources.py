@@ -41,8 +41,10 @@ def result(resources: ResourceSeries | None, runs: int = 200) -> LoadResult:
 
 def test_growth_that_stops_in_the_first_half_levels_off() -> None:
     warm_up = [100, 104, 108, 110, 110, 110.5, 110, 110.4, 110.2, 110.3]
+    growth = series(warm_up).growth()
 
     CHECKS.memory_growth_should_level_off(result(series(warm_up)))
+    assert growth.first_half_mib > 2 >= growth.second_half_mib, growth
 
 
 def test_steady_growth_does_not_level_off_and_the_message_names_both_halves() -> None:

@@ -55,12 +55,25 @@ def test_guard_refuses_a_remote_redis_not_named_test(monkeypatch):
 )
 def test_guard_accepts_test_targets(monkeypatch, database_url, redis_url):
     monkeypatch.delenv("ALLOW_NON_TEST_TARGETS", raising=False)
-    guard_test_targets(database_url, redis_url)
+    assert guard_verdict(database_url, redis_url) == "accepted"
+    assert guard_verdict("postgresql://qa@db:5432/agents", redis_url).startswith("DATABASE_URL"), "the guard is on"
 
 
 def test_guard_can_be_lifted(monkeypatch):
+    targets = ("postgresql://qa@db:5432/agents", "redis://cache.prod.example:6379/0")
+    monkeypatch.delenv("ALLOW_NON_TEST_TARGETS", raising=False)
+    assert guard_verdict(*targets).startswith("DATABASE_URL (postgresql://qa@db:5432/agents) names database 'agents'")
     monkeypatch.setenv("ALLOW_NON_TEST_TARGETS", "1")
-    guard_test_targets("postgresql://qa@db:5432/agents", "redis://cache.prod.example:6379/0")
+    assert guard_verdict(*targets) == "accepted"
+
+
+def guard_verdict(database_url: str | None, redis_url: str | None) -> str:
+    """``accepted``, or the guard's refusal."""
+    try:
+        guard_test_targets(database_url, redis_url)
+    except ConfigurationError as refused:
+        return str(refused)
+    return "accepted"
 
 
 def test_unreachable_servers_fail_fast_naming_the_setting_and_hiding_the_password():
@@ -77,4 +90,8 @@ def test_unreachable_servers_fail_fast_naming_the_setting_and_hiding_the_passwor
 
 
 def test_reachable_servers_pass(services):
-    require_reachable(services.database_url, services.redis_url)
+    assert require_reachable(services.database_url, services.redis_url) is None
+    with pytest.raises(ConfigurationError) as one_unreachable:
+        require_reachable(services.database_url, f"redis://127.0.0.1:{free_closed_port()}/0")
+    assert "REDIS_URL" in str(one_unreachable.value)
+    assert "DATABASE_URL" not in str(one_unreachable.value), "the reachable PostgreSQL was judged reachable"
