@@ -64,6 +64,8 @@ class Capability:
     """A test may overwrite fields of a run's cached copy and delete it (`corrupt_cached_run`, `delete_cached_run`)."""
     CORRUPT_STORE = "corrupt_store"
     """A test may overwrite a run's result in the source of truth (`corrupt_stored_result`)."""
+    SEEDED_DEFECTS = "seeded_defects"
+    """The system switches on defects of its own catalogue (`SystemConfig.defects`), to prove that checks catch them."""
 
 
 @dataclass(frozen=True)

@@ -76,6 +76,7 @@ class ReferenceAdapter(AgentSystemAdapter):
             Capability.FAILPOINTS,
             Capability.CORRUPT_CACHE,
             Capability.CORRUPT_STORE,
+            Capability.SEEDED_DEFECTS,
         }
     )
 

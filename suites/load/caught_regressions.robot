@@ -27,7 +27,7 @@ ${IN_FLIGHT}            4
 *** Test Cases ***
 Leaks Seeded On Purpose Are Caught
     [Documentation]    Each defect of the reference system's catalogue fails the check that watches for it.
-    [Tags]    defects
+    [Tags]    defects    needs:seeded_defects
     [Timeout]    150 s
     [Setup]    Remove All Faults
     [Template]    Seeded Defect Should Be Caught By
