@@ -88,7 +88,7 @@ def test_bad_adapter_choices_name_the_setting(choice: str, message: str) -> None
         load_adapter(choice)
 
     assert str(failure.value).startswith(message)
-    assert str(failure.value).endswith("Use reference, langgraph or package.module:ClassName.")
+    assert str(failure.value).endswith("Use reference, langgraph, plain_sdk or package.module:ClassName.")
 
 
 def test_the_default_adapter_is_the_reference_orchestrator() -> None:

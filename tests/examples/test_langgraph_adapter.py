@@ -50,8 +50,8 @@ def test_a_model_error_fails_the_run_naming_the_node_and_the_status(start_langgr
     run = system.wait_finished(system.submit())
 
     assert run.status == "failed"
-    assert run.error.startswith("researcher: OpenAI answered 400 Bad Request ("), run.error
-    assert "prompt too long" in run.error
+    assert run.error.message.startswith("researcher: OpenAI answered 400 Bad Request ("), run.error
+    assert "prompt too long" in run.error.message
     assert [(s.number, s.status, s.applied, s.llm_calls, s.deliveries) for s in run.steps] == [(1, "failed", 0, 0, 1)]
 
 
@@ -65,7 +65,7 @@ def test_a_truncated_stream_is_no_answer_and_fails_the_run(start_langgraph) -> N
     run = system.wait_finished(system.submit())
 
     assert run.status == "failed"
-    assert run.error == "writer: the stream ended without a finish reason (truncated)", run.error
+    assert run.error.message == "writer: the stream ended without a finish reason (truncated)", run.error
     assert [(s.status, s.applied) for s in run.steps] == [("succeeded", 1), ("failed", 0)]
 
 

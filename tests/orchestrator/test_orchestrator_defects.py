@@ -97,7 +97,7 @@ def test_no_retry_on_429_fails_the_step_at_the_first_rate_limit(start_system) ->
     run = system.wait_finished(system.submit())
 
     assert run.status == "failed", "one 429 was scripted: any retry would have succeeded"
-    assert "OpenAI answered 429" in run.error, run.error
+    assert "OpenAI answered 429" in run.error.message, run.error
 
 
 def test_retry_overloaded_forever_outlasts_the_sdk_retries(start_system) -> None:

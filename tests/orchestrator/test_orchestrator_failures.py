@@ -12,8 +12,8 @@ def test_a_poison_step_goes_to_the_dead_letter_stream_and_fails_its_run(start_sy
     run = system.wait_finished(system.submit(), timeout=60)
 
     assert run.status == "failed"
-    assert "step 2: dead-lettered after 2 deliveries" in run.error
-    assert "ZeroDivisionError" in run.error
+    assert "step 2: dead-lettered after 2 deliveries" in run.error.message
+    assert "ZeroDivisionError" in run.error.message
     letters = system.adapter.dead_letters()
     assert [(letter["stream"], letter["deliveries"]) for letter in letters] == [("steps", "3")]
 
@@ -28,8 +28,8 @@ def test_a_non_retryable_model_error_fails_the_run_naming_provider_and_status(st
     run = system.wait_finished(system.submit(provider="anthropic"))
 
     assert run.status == "failed"
-    assert run.error.startswith("step 1: Anthropic answered 400 Bad Request (request id "), run.error
-    assert "prompt too long" in run.error
+    assert run.error.message.startswith("step 1: Anthropic answered 400 Bad Request (request id "), run.error
+    assert "prompt too long" in run.error.message
 
 
 def test_retryable_errors_are_retried_and_the_run_succeeds(start_system) -> None:
@@ -51,7 +51,7 @@ def test_exhausted_retries_fail_the_run_with_the_attempts(start_system) -> None:
     run = system.wait_finished(system.submit())
 
     assert run.status == "failed"
-    assert "OpenAI answered 500 Internal Server Error after 3 attempts" in run.error, run.error
+    assert "OpenAI answered 500 Internal Server Error after 3 attempts" in run.error.message, run.error
 
 
 def test_a_plan_that_breaks_its_schema_fails_the_run(start_system) -> None:
@@ -61,9 +61,9 @@ def test_a_plan_that_breaks_its_schema_fails_the_run(start_system) -> None:
     run = system.wait_finished(system.submit())
 
     assert run.status == "failed"
-    assert run.error.startswith("planner: the plan does not match its schema at steps: [] should be non-empty"), (
-        run.error
-    )
+    assert run.error.message.startswith(
+        "planner: the plan does not match its schema at steps: [] should be non-empty"
+    ), run.error
 
 
 def test_a_truncated_stream_fails_the_step(start_system) -> None:
@@ -76,7 +76,7 @@ def test_a_truncated_stream_fails_the_step(start_system) -> None:
     run = system.wait_finished(system.submit())
 
     assert run.status == "failed"
-    assert "without a finish reason (truncated)" in run.error, run.error
+    assert "without a finish reason (truncated)" in run.error.message, run.error
 
 
 def test_a_passed_deadline_fails_the_run_with_that_reason(start_system) -> None:
@@ -87,7 +87,8 @@ def test_a_passed_deadline_fails_the_run_with_that_reason(start_system) -> None:
     run = system.wait_finished(system.submit(deadline_s=1), timeout=10)
 
     assert run.status == "failed"
-    assert run.error == "the run's deadline of 1 s passed while it was running"
+    assert run.error.message == "the run's deadline of 1 s passed while it was running"
+    assert run.error.kind == "deadline"
 
 
 def test_a_cancelled_run_ends_cancelled_and_cannot_be_cancelled_again(start_system) -> None:
