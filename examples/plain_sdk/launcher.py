@@ -17,6 +17,8 @@ import threading
 from collections.abc import Sequence
 from typing import IO
 
+from libraries.agent_system.contract import stop_processes
+
 from . import store
 
 POLL_S = 0.1
@@ -86,15 +88,7 @@ class Launcher:
             self._thread.join(timeout_s)
         with self._lock:
             processes = list(self._live.values())
-        for process in processes:
-            with contextlib.suppress(ProcessLookupError):
-                process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=timeout_s)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop_processes(processes, timeout_s)
         with self._lock:
             self._reap()
         self._db.close()
