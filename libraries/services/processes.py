@@ -131,11 +131,17 @@ def _running(pid: int) -> bool:
         reaped, _ = os.waitpid(pid, os.WNOHANG)
         return reaped == 0
     except ChildProcessError:
-        pass
+        return pid_alive(pid)
+
+
+def pid_alive(pid: int) -> bool:
+    """The process exists and is not a zombie (an ended child nobody has reaped yet); it is not reaped here."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
+    except PermissionError:
+        pass
     return not _is_zombie(pid)
 
 

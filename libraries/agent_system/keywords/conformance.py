@@ -3,11 +3,11 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-import psutil
 from robot.api import TestSuiteBuilder, logger
 from robot.api.deco import keyword
 
 from libraries.common import wait_until
+from libraries.services.processes import pid_alive
 
 from ..base import AgentSystemComponent, skip_unsupported
 from ..capability_gate import missing_capabilities, needed_capabilities
@@ -85,11 +85,3 @@ class ConformanceKeywords(AgentSystemComponent):
             logger.console(f"  skips: {name}")
         logger.info(summary + "\nRun: " + "; ".join(verdict["run"]) + "\nSkip: " + "; ".join(verdict["skip"]))
         return verdict
-
-
-def pid_alive(pid: int) -> bool:
-    """True while ``pid`` is a running process (not a zombie waiting to be reaped)."""
-    try:
-        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
-    except psutil.NoSuchProcess:
-        return False
